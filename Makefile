@@ -1,0 +1,25 @@
+# Each target creates the virtual environment and installs what it needs on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test openapi clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/gunicorn -c gunicorn.conf.py service.wsgi:app
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+openapi: $(STAMP)
+	FLASK_APP=service.wsgi:app $(BIN)/flask openapi write --format=yaml openapi.yaml
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,140 @@
+"""Recommendations: concrete profile edits, each measured by re-scoring the edited profile."""
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from service.benchmarks.models import Benchmarks
+from service.profile import ProductProfile
+from service.scoring.factors import ComplianceResult
+
+# How an edit's field reads in each language.
+FIELD_LABELS = {
+    "tech_stack": ("technology", "技术"),
+    "scenarios": ("scenario", "场景"),
+    "partners": ("partner", "合作伙伴"),
+    "business_model": ("business model", "商业模式"),
+    "compliance.licenses": ("licence", "牌照"),
+    "compliance.data_sources": ("data source", "数据来源"),
+    "compliance.privacy_controls": ("privacy control", "隐私保护措施"),
+    "compliance.certification": ("certification", "产品认证"),
+    "compliance.sandbox": ("regulatory sandbox", "监管沙盒"),
+    "compliance.max_apr": ("maximum APR", "最高年化利率"),
+    "compliance.cross_border": ("cross-border flows", "跨境业务"),
+}
+FIELD_KINDS = {
+    "tech_stack": "technology", "scenarios": "scenario", "partners": "partner",
+    "business_model": "business_model", "compliance.licenses": "license",
+    "compliance.data_sources": "data_source", "compliance.privacy_controls": "privacy_control",
+}
+VERBS = {"add": ("Add", "增加"), "remove": ("Drop", "去掉"), "set": ("Set", "设置")}
+
+
+@dataclass(frozen=True)
+class Edit:
+    action: str
+    field: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Effect:
+    differentiation: float
+    homogeneity_risk: float
+    compliance_risk: float
+
+    @property
+    def gain(self) -> float:
+        """One number to rank by: more differentiation, less of either risk."""
+        return round(self.differentiation - self.homogeneity_risk - self.compliance_risk, 2)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    edit: Edit
+    en: str
+    zh: str
+    effect: Effect
+    gain: float
+    mandatory: bool
+
+
+def apply_edit(profile: ProductProfile, edit: Edit) -> ProductProfile:
+    """The profile with one edit applied; list fields keep their order, new terms go last."""
+    compliance_field = edit.field.startswith("compliance.")
+    name = edit.field.split(".", 1)[1] if compliance_field else edit.field
+    target = profile.compliance if compliance_field else profile
+    if edit.action == "set":
+        changed = replace(target, **{name: edit.value})
+    else:
+        current = getattr(target, name)
+        values = current + (edit.value,) if edit.action == "add" else tuple(v for v in current if v != edit.value)
+        changed = replace(target, **{name: values})
+    return replace(profile, compliance=changed) if compliance_field else changed
+
+
+def candidate_edits(profile: ProductProfile, benchmarks: Benchmarks, compliance: ComplianceResult) -> dict[Edit, bool]:
+    """Edits worth measuring, each mapped to whether it meets a mandatory requirement."""
+    edits: dict[Edit, bool] = {}
+    unmet = {c.rule for c in compliance.mandatory_controls if not c.satisfied}
+    fired = {f.code for f in compliance.factors}
+    for rule in benchmarks.rules:
+        if rule.id not in fired:
+            continue
+        if rule.remedy:
+            for value in rule.remedy.values:
+                edits.setdefault(Edit(rule.remedy.action, rule.remedy.field, value), rule.id in unmet)
+        for control in compliance.recommended_controls:
+            if control in dict(rule.mitigated_by):
+                edits.setdefault(Edit("add", "compliance.privacy_controls", control), False)
+    if not profile.compliance.sandbox:
+        edits.setdefault(Edit("set", "compliance.sandbox", True), False)
+    for code in profile.business_model:
+        if benchmarks.vocabulary.term("business_model", code).lookalike:
+            edits.setdefault(Edit("remove", "business_model", code), False)
+
+    limits = benchmarks.weights["recommendations"]
+    peers = [p.profile for p in benchmarks.products
+             if p.profile.domain == profile.domain and p.verdict == "differentiated"]
+    needs = [benchmarks.segment_needs[s] for s in sorted(profile.target_segments) if s in benchmarks.segment_needs]
+    for field, kind, from_needs, limit in (
+        ("scenarios", "scenario", [c for n in needs for c in sorted(n.scenarios)], limits["max_scenarios"]),
+        ("tech_stack", "technology", [c for n in needs for c in sorted(n.technologies)], limits["max_technologies"]),
+        ("partners", "partner", [], limits["max_partners"]),
+    ):
+        popular = Counter(c for p in peers for c in p.terms(kind))
+        ranked = from_needs + sorted(popular, key=lambda c: (-popular[c], c))
+        fresh = [c for c in dict.fromkeys(ranked) if c not in profile.terms(kind)]
+        for code in fresh[:limit]:
+            edits.setdefault(Edit("add", field, code), False)
+    diversified = benchmarks.weights["differentiation"]["diversified_revenue"]["models"]
+    if not set(diversified) & set(profile.business_model):
+        popular = Counter(c for p in peers for c in p.business_model if c in diversified)
+        for code in sorted(popular, key=lambda c: (-popular[c], c))[:2]:
+            edits.setdefault(Edit("add", "business_model", code), False)
+    return edits
+
+
+def describe(edit: Edit, benchmarks: Benchmarks) -> tuple[str, str]:
+    verb_en, verb_zh = VERBS[edit.action]
+    field_en, field_zh = FIELD_LABELS[edit.field]
+    kind = FIELD_KINDS.get(edit.field)
+    if kind:
+        term = benchmarks.vocabulary.term(kind, edit.value)
+        value_en, value_zh = term.en, term.zh
+    else:
+        value_en = value_zh = str(edit.value).lower()
+    return f"{verb_en} {field_en}: {value_en}", f"{verb_zh}{field_zh}:{value_zh}"
+
+
+def recommend(profile: ProductProfile, benchmarks: Benchmarks, compliance: ComplianceResult,
+              baseline: tuple[float, float, float], rescore) -> tuple[Recommendation, ...]:
+    """Measure every candidate edit with `rescore` and keep the ones that help, best first."""
+    found = []
+    for edit, mandatory in candidate_edits(profile, benchmarks, compliance).items():
+        after = rescore(apply_edit(profile, edit))
+        effect = Effect(*(round(a - b, 2) for a, b in zip(after, baseline)))
+        if effect.gain > 0 or mandatory:
+            en, zh = describe(edit, benchmarks)
+            found.append(Recommendation(edit, en, zh, effect, effect.gain, mandatory))
+    found.sort(key=lambda r: (-r.gain, r.edit.field, str(r.edit.value)))
+    return tuple(found[: benchmarks.weights["recommendations"]["max_results"]])

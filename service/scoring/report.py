@@ -1,0 +1,85 @@
+"""score(): a product profile in, a fully explained ScoreReport out. Pure and deterministic."""
+
+from dataclasses import dataclass
+
+from service.benchmarks.market import MarketSlice, build_slice
+from service.benchmarks.models import Benchmarks, profile_features
+from service.profile import ProductProfile
+from service.scoring.compliance import score_compliance
+from service.scoring.differentiation import score_differentiation
+from service.scoring.factors import ComplianceResult, HomogeneityResult, ScoreResult
+from service.scoring.homogeneity import score_homogeneity
+from service.scoring.neighbours import Neighbourhood, neighbourhood
+from service.scoring.recommend import Recommendation, recommend
+
+MODEL_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class NearestBenchmark:
+    id: str
+    name_en: str
+    name_zh: str
+    domain: str
+    verdict: str | None
+    similarity: float
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    profile: ProductProfile
+    differentiation: ScoreResult
+    homogeneity_risk: HomogeneityResult
+    compliance_risk: ComplianceResult
+    coverage: float
+    nearest_benchmarks: tuple[NearestBenchmark, ...]
+    recommendations: tuple[Recommendation, ...]
+    model_version: str
+    benchmark_version: str
+
+
+def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice | None = None,
+          exclude=frozenset(), with_recommendations: bool = True) -> ScoreReport:
+    """Score a canonical profile; `exclude` leaves catalog products out (leave-one-out checks)."""
+    market = market or build_slice(benchmarks, profile.domain)
+    exclude = frozenset(exclude)
+
+    def three(candidate: ProductProfile):
+        hood = neighbourhood(candidate, benchmarks, market, exclude)
+        return (hood, score_differentiation(candidate, hood, benchmarks, exclude),
+                score_homogeneity(candidate, hood, benchmarks), score_compliance(candidate, benchmarks))
+
+    hood, differentiation, homogeneity, compliance = three(profile)
+    recommendations = ()
+    if with_recommendations:
+        baseline = (differentiation.score, homogeneity.score, compliance.score)
+        rescore = lambda p: tuple(r.score for r in three(p)[1:])  # noqa: E731
+        recommendations = recommend(profile, benchmarks, compliance, baseline, rescore)
+    return ScoreReport(
+        profile=profile,
+        differentiation=differentiation,
+        homogeneity_risk=homogeneity,
+        compliance_risk=compliance,
+        coverage=coverage(profile, hood, benchmarks, exclude),
+        nearest_benchmarks=tuple(
+            NearestBenchmark(n.product.id, n.product.name_en, n.product.name_zh, n.product.profile.domain,
+                             n.product.verdict, n.similarity, n.shared)
+            for n in hood.nearest
+        ),
+        recommendations=recommendations,
+        model_version=MODEL_VERSION,
+        benchmark_version=benchmarks.version,
+    )
+
+
+def coverage(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmarks, exclude) -> float:
+    """Share of the profile's terms that some catalog product also uses, halved with no neighbours."""
+    features = profile_features(profile) - {f"domain:{profile.domain}"}
+    if not features:
+        return 0.0
+    known = set().union(*(p.features for p in benchmarks.products if p.id not in exclude))
+    share = len(features & known) / len(features)
+    if not hood.rivals:
+        share *= benchmarks.weights["coverage"]["without_neighbours_factor"]
+    return round(share, 3)
