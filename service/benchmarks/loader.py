@@ -288,7 +288,7 @@ def _rule(i: int, entry: dict, vocabulary, figures, problems) -> Rule:
         floor=float(entry.get("floor", 0.3)),
         mandatory=bool(entry.get("mandatory", False)),
         requirement=MappingProxyType(entry["requirement"]) if entry.get("requirement") else None,
-        remedy=Remedy(remedy["field"], remedy["action"], tuple(remedy["values"])) if remedy else None,
+        remedy=Remedy(remedy["field"], remedy["action"], remedy["value"]) if remedy else None,
         evidence=tuple(entry.get("evidence") or ()),
         section=entry.get("section", ""),
         external_basis=entry.get("external_basis"),

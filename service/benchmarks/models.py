@@ -94,7 +94,7 @@ class Remedy:
 
     field: str
     action: str
-    values: tuple
+    value: object
 
 
 @dataclass(frozen=True)

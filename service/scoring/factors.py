@@ -33,6 +33,7 @@ class ScoreResult:
     band: str
     base: float
     factors: tuple[Factor, ...]
+    unbounded: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def finish(base: float, factors: list[Factor], bands, result_type=ScoreResult, *
     reasons = [i for i, f in enumerate(kept) if f.code != BOUND_CODE][:PRINCIPAL_REASONS]
     ranked = tuple(replace(f, principal=i in reasons) for i, f in enumerate(kept))
     score = round(base + sum(f.contribution for f in ranked), 2)
-    return result_type(score=score, band=band(score, bands), base=base, factors=ranked, **extra)
+    return result_type(score=score, band=band(score, bands), base=base, factors=ranked, unbounded=round(raw, 2),
+                       **extra)
 
 
 def template_factor(benchmarks: Benchmarks, weights, code: str, contribution: float, *,

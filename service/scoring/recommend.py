@@ -42,10 +42,12 @@ class Effect:
     homogeneity_risk: float
     compliance_risk: float
 
-    @property
-    def gain(self) -> float:
-        """One number to rank by: more differentiation, less of either risk."""
-        return round(self.differentiation - self.homogeneity_risk - self.compliance_risk, 2)
+
+def gain(before, after) -> float:
+    """One number to rank by: more differentiation, less of either risk, counted before the 0-100
+    bound so that a fix still counts on a profile whose risk is off the scale."""
+    d, h, c = (a.unbounded - b.unbounded for a, b in zip(after, before))
+    return round(d - h - c, 2)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,7 @@ def candidate_edits(profile: ProductProfile, benchmarks: Benchmarks, compliance:
         if rule.id not in fired:
             continue
         if rule.remedy:
-            for value in rule.remedy.values:
-                edits.setdefault(Edit(rule.remedy.action, rule.remedy.field, value), rule.id in unmet)
+            edits.setdefault(Edit(rule.remedy.action, rule.remedy.field, rule.remedy.value), rule.id in unmet)
         for control in compliance.recommended_controls:
             if control in dict(rule.mitigated_by):
                 edits.setdefault(Edit("add", "compliance.privacy_controls", control), False)
@@ -126,15 +127,15 @@ def describe(edit: Edit, benchmarks: Benchmarks) -> tuple[str, str]:
     return f"{verb_en} {field_en}: {value_en}", f"{verb_zh}{field_zh}:{value_zh}"
 
 
-def recommend(profile: ProductProfile, benchmarks: Benchmarks, compliance: ComplianceResult,
-              baseline: tuple[float, float, float], rescore) -> tuple[Recommendation, ...]:
-    """Measure every candidate edit with `rescore` and keep the ones that help, best first."""
+def recommend(profile: ProductProfile, benchmarks: Benchmarks, baseline: tuple, rescore) -> tuple[Recommendation, ...]:
+    """Measure every candidate edit with `rescore`; keep those that help, mandatory ones first."""
     found = []
-    for edit, mandatory in candidate_edits(profile, benchmarks, compliance).items():
+    for edit, mandatory in candidate_edits(profile, benchmarks, baseline[2]).items():
         after = rescore(apply_edit(profile, edit))
-        effect = Effect(*(round(a - b, 2) for a, b in zip(after, baseline)))
-        if effect.gain > 0 or mandatory:
+        improvement = gain(baseline, after)
+        if improvement > 0 or mandatory:
+            effect = Effect(*(round(a.score - b.score, 2) for a, b in zip(after, baseline)))
             en, zh = describe(edit, benchmarks)
-            found.append(Recommendation(edit, en, zh, effect, effect.gain, mandatory))
-    found.sort(key=lambda r: (-r.gain, r.edit.field, str(r.edit.value)))
+            found.append(Recommendation(edit, en, zh, effect, improvement, mandatory))
+    found.sort(key=lambda r: (not r.mandatory, -r.gain, r.edit.field, str(r.edit.value)))
     return tuple(found[: benchmarks.weights["recommendations"]["max_results"]])

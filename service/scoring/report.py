@@ -53,9 +53,8 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     hood, differentiation, homogeneity, compliance = three(profile)
     recommendations = ()
     if with_recommendations:
-        baseline = (differentiation.score, homogeneity.score, compliance.score)
-        rescore = lambda p: tuple(r.score for r in three(p)[1:])  # noqa: E731
-        recommendations = recommend(profile, benchmarks, compliance, baseline, rescore)
+        recommendations = recommend(profile, benchmarks, (differentiation, homogeneity, compliance),
+                                    lambda edited: three(edited)[1:])
     return ScoreReport(
         profile=profile,
         differentiation=differentiation,

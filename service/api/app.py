@@ -1,0 +1,108 @@
+"""Application factory: settings, benchmark data, cache, blueprints and error mapping."""
+
+import http
+import logging
+import uuid
+
+from flask import Flask, g, request
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from service.benchmarks.loader import load_benchmarks
+from service.benchmarks.lookup import MarketLookup
+from service.cache import build_cache
+from service.errors import BadRequest, ServiceError, UnsupportedMediaType
+from service.scoring import MODEL_VERSION
+from service.settings import Settings
+from service.api import errors
+from service.api.context import Services
+from service.api.routes import benchmarks as benchmark_routes, docs, health, scores, taxonomy
+from service.api.schemas import ProblemSchema
+
+PROBLEM_JSON = "application/problem+json"
+
+API_VERSION = "1.0.0"
+_REQUEST_ID_MAX = 128
+
+
+class ProblemApi(Api):
+    """flask-smorest with every HTTP error shaped, and documented, as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return errors.handle_http_exception(error)
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (problem+json)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="Fintech differentiation scoring API",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": (
+                    "Scores a fintech product concept for differentiation, homogeneity risk and compliance risk "
+                    "against the benchmark data of the 2025 fintech differentiation report. Every score is a base "
+                    "plus signed, evidenced factors; recommendations are measured by re-scoring. Terms may be sent "
+                    f"as codes, English or Chinese labels or synonyms (GET /v1/taxonomy). Model {MODEL_VERSION}."
+                ),
+            },
+            "servers": [{"url": "http://127.0.0.1:8000", "description": "local"}],
+        },
+    )
+    benchmarks = load_benchmarks(settings.benchmark_path or None)
+    cache = build_cache(settings)
+    app.extensions["diffscore"] = Services(settings, benchmarks, cache,
+                                           MarketLookup(benchmarks, cache, settings.redis_key_prefix))
+
+    api = ProblemApi(app)
+    for module in (scores, taxonomy, benchmark_routes, health):
+        api.register_blueprint(module.blp)
+    app.register_blueprint(docs.bp)
+    app.register_error_handler(ServiceError, errors.handle_service_error)
+    app.before_request(_assign_request_id)
+    app.before_request(_require_json_body)
+    app.after_request(_echo_request_id)
+    logging.getLogger("service").setLevel(logging.INFO)
+    return app
+
+
+def _assign_request_id():
+    supplied = request.headers.get("X-Request-ID", "")
+    valid = 0 < len(supplied) <= _REQUEST_ID_MAX and supplied.isprintable() and supplied.isascii()
+    g.request_id = supplied if valid else uuid.uuid4().hex
+
+
+def _require_json_body():
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType(
+            f"Send the body as JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})."
+        )
+    if request.content_length == 0 or not request.get_data(cache=True):
+        raise BadRequest("The request body is empty: send a product profile as a JSON object.")
+
+
+def _echo_request_id(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response

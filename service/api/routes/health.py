@@ -1,0 +1,29 @@
+"""Liveness and readiness; readiness reports a Redis outage as degraded without failing."""
+
+from flask_smorest import Blueprint
+
+from service.api.context import services
+from service.api.schemas import HealthSchema, ReadinessSchema
+
+blp = Blueprint("health", __name__, description="Health checks for load balancers and orchestrators.")
+
+
+@blp.route("/healthz", methods=["GET"])
+@blp.response(200, HealthSchema)
+def healthz():
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@blp.route("/readyz", methods=["GET"])
+@blp.response(200, ReadinessSchema)
+def readyz():
+    """Benchmarks are loaded; the cache is up, or degraded (answers are still computed)."""
+    context = services()
+    cache = context.cache.status()
+    return {
+        "status": "degraded" if cache["redis"] == "degraded" else "ready",
+        "benchmark_version": context.benchmarks.version,
+        "benchmarks": len(context.benchmarks.products),
+        "cache": cache,
+    }

@@ -1,0 +1,23 @@
+"""GET /v1/taxonomy: the whole vocabulary, both labels and synonyms, so callers know what is accepted."""
+
+from flask_smorest import Blueprint
+
+from service.api.context import services
+from service.api.schemas import TaxonomyQuerySchema, TaxonomySchema
+
+blp = Blueprint("taxonomy", __name__, url_prefix="/v1", description="The accepted vocabulary.")
+
+
+@blp.route("/taxonomy", methods=["GET"])
+@blp.arguments(TaxonomyQuerySchema, location="query")
+@blp.response(200, TaxonomySchema)
+def get_taxonomy(query):
+    """List vocabulary terms, optionally of one kind."""
+    benchmarks = services().benchmarks
+    vocabulary = benchmarks.vocabulary
+    kinds = [query["kind"]] if "kind" in query else list(vocabulary.kinds)
+    return {
+        "kinds": kinds,
+        "terms": [term for kind in kinds for term in vocabulary.terms(kind)],
+        "benchmark_version": benchmarks.version,
+    }

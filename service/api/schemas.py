@@ -1,0 +1,286 @@
+"""marshmallow schemas: the single source of the request/response contract and of openapi.yaml."""
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from service.profile import CERTIFICATION_LEVELS
+
+# Limits a consultant can see in the docs; the app enforces the configured ones (Settings).
+LIST_MAX = 50
+TERM_MAX = 200
+DESCRIPTION_MAX = 5000
+KINDS = ("domain", "technology", "scenario", "segment", "business_model", "partner",
+         "license", "data_source", "privacy_control")
+VERDICTS = ("differentiated", "homogeneous", "penalised")
+
+
+class StrictFloat(fields.Float):
+    """A JSON number only: strings such as "0.24" and booleans are type errors, not guesses."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("Not a valid number: send a JSON number such as 0.24.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _strict_bool(description: str):
+    return fields.Boolean(truthy={True}, falsy={False}, load_default=False,
+                          metadata={"description": description})
+
+
+def _terms(description: str, example):
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=TERM_MAX)),
+        validate=validate.Length(max=LIST_MAX),
+        load_default=list,
+        metadata={"description": description + " Codes, English or Chinese labels and synonyms are accepted.",
+                  "example": example},
+    )
+
+
+class ComplianceInSchema(Schema):
+    licenses = _terms("Licences held (or held by the licensed partner).", ["payment_license"])
+    data_sources = _terms("Personal and business data the product uses.", ["transaction_data"])
+    privacy_controls = _terms("Privacy and compliance controls in place.", ["granular_consent"])
+    cross_border = _strict_bool("Whether funds or personal data cross the border.")
+    certification = fields.String(
+        load_default="none", validate=validate.OneOf(CERTIFICATION_LEVELS),
+        metadata={"description": "Fintech product certification status (report 2.3.3)."},
+    )
+    sandbox = _strict_bool("Whether the product is tested inside a regulatory sandbox.")
+    max_apr = StrictFloat(
+        load_default=None, allow_none=True,
+        validate=validate.Range(min=0, max=1, error="must be an annual rate as a fraction between 0 and 1 (0.24 means 24%)"),
+        metadata={"description": "Highest annual percentage rate charged, as a fraction (0.24 = 24%); null if no credit."},
+    )
+
+
+class ProfileInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX),
+                         metadata={"example": "Charging-pile insurance for NEV owners"})
+    domain = fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX),
+                           metadata={"description": "Primary domain, e.g. payments, lending, wealth_management, insurtech, regtech.",
+                                     "example": "insurtech"})
+    tech_stack = _terms("Technologies.", ["iot", "AI pricing"])
+    scenarios = _terms("Usage scenarios.", ["NEV charging"])
+    target_segments = _terms("Target customer segments.", ["NEV owners"])
+    business_model = _terms("Revenue models and practices.", ["insurance_premiums"])
+    partners = _terms("Ecosystem partners.", ["charging_operators"])
+    description = fields.String(load_default=None, allow_none=True,
+                                validate=validate.Length(max=DESCRIPTION_MAX),
+                                metadata={"description": "Free-text description (kept, not yet scored)."})
+    compliance = fields.Nested(ComplianceInSchema, load_default=dict)
+
+
+class ComplianceOutSchema(Schema):
+    licenses = fields.List(fields.String())
+    data_sources = fields.List(fields.String())
+    privacy_controls = fields.List(fields.String())
+    cross_border = fields.Boolean()
+    certification = fields.String()
+    sandbox = fields.Boolean()
+    max_apr = fields.Float(allow_none=True)
+
+
+class ProfileOutSchema(Schema):
+    name = fields.String()
+    domain = fields.String()
+    tech_stack = fields.List(fields.String())
+    scenarios = fields.List(fields.String())
+    target_segments = fields.List(fields.String())
+    business_model = fields.List(fields.String())
+    partners = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    compliance = fields.Nested(ComplianceOutSchema)
+
+
+class FigureSchema(Schema):
+    id = fields.String()
+    value = fields.Float()
+    unit = fields.String()
+    section = fields.String(metadata={"description": "Report section the figure comes from."})
+    text_en = fields.String(attribute="en")
+    text_zh = fields.String(attribute="zh")
+
+
+class EvidenceSchema(Schema):
+    figures = fields.List(fields.Nested(FigureSchema))
+    benchmarks = fields.List(fields.String(), metadata={"description": "Benchmark product ids."})
+    sections = fields.List(fields.String(), metadata={"description": "Report sections cited."})
+
+
+class FactorInputSchema(Schema):
+    field = fields.String()
+    value = fields.Raw(allow_none=True)
+
+
+class FactorSchema(Schema):
+    code = fields.String(metadata={"description": "Stable reason code."})
+    label_en = fields.String(attribute="en")
+    label_zh = fields.String(attribute="zh")
+    contribution = fields.Float(metadata={"description": "Signed points; base + contributions = score."})
+    principal = fields.Boolean(metadata={"description": "One of the (at most four) principal reasons."})
+    input = fields.Method("dump_input", metadata={"description": "The input value that triggered the factor."})
+    evidence = fields.Nested(EvidenceSchema)
+
+    def dump_input(self, factor):
+        return None if factor.field is None else {"field": factor.field, "value": factor.value}
+
+
+class ScoreSchema(Schema):
+    score = fields.Float(metadata={"description": "0-100."})
+    band = fields.String(metadata={"enum": ["low", "medium", "high"]})
+    base = fields.Float(metadata={"description": "Score of an empty profile in this domain."})
+    factors = fields.List(fields.Nested(FactorSchema))
+
+
+class HomogeneitySchema(ScoreSchema):
+    crowding = fields.String(metadata={"enum": ["open", "crowded", "saturated"]})
+    effective_rivals = fields.Float(metadata={"description": "1/HHI over similarity-weighted rivals in the market."})
+    neighbour_density = fields.Float()
+
+
+class RequiredControlSchema(Schema):
+    rule = fields.String()
+    requirement_en = fields.String(attribute="en")
+    requirement_zh = fields.String(attribute="zh")
+    satisfied = fields.Boolean()
+
+
+class ComplianceRiskSchema(ScoreSchema):
+    inherent = fields.Float(metadata={"description": "Risk before controls."})
+    residual = fields.Float(metadata={"description": "Risk after controls (= score)."})
+    mandatory_controls = fields.List(fields.Nested(RequiredControlSchema))
+    recommended_controls = fields.List(fields.String())
+
+
+class NearestSchema(Schema):
+    id = fields.String()
+    name_en = fields.String()
+    name_zh = fields.String()
+    domain = fields.String()
+    verdict = fields.String(allow_none=True)
+    similarity = fields.Float()
+    shared = fields.List(fields.String(), metadata={"description": "Terms shared, as kind:code."})
+
+
+class EffectSchema(Schema):
+    differentiation = fields.Float()
+    homogeneity_risk = fields.Float()
+    compliance_risk = fields.Float()
+
+
+class RecommendationSchema(Schema):
+    action = fields.String(attribute="edit.action", metadata={"enum": ["add", "remove", "set"]})
+    field = fields.String(attribute="edit.field")
+    value = fields.Raw(attribute="edit.value")
+    label_en = fields.String(attribute="en")
+    label_zh = fields.String(attribute="zh")
+    effect = fields.Nested(EffectSchema, metadata={"description": "Score changes measured by re-scoring the edited profile."})
+    gain = fields.Float(metadata={"description": "differentiation - homogeneity_risk - compliance_risk change."})
+    mandatory = fields.Boolean(metadata={"description": "Meets a mandatory requirement (licence, certification)."})
+
+
+class CacheMetaSchema(Schema):
+    hit = fields.Boolean()
+    source = fields.String(metadata={"enum": ["memory", "redis", "computed"]})
+
+
+class MetaSchema(Schema):
+    model_version = fields.String()
+    benchmark_version = fields.String()
+    cache = fields.Nested(CacheMetaSchema)
+    request_id = fields.String()
+
+
+class ScoreResponseSchema(Schema):
+    differentiation = fields.Nested(ScoreSchema)
+    homogeneity_risk = fields.Nested(HomogeneitySchema)
+    compliance_risk = fields.Nested(ComplianceRiskSchema)
+    coverage = fields.Float(metadata={"description": "0-1: how much of the profile the vocabulary and catalog know."})
+    nearest_benchmarks = fields.List(fields.Nested(NearestSchema))
+    recommendations = fields.List(fields.Nested(RecommendationSchema))
+    profile = fields.Nested(ProfileOutSchema)
+    meta = fields.Nested(MetaSchema)
+
+
+class TermSchema(Schema):
+    kind = fields.String()
+    code = fields.String()
+    en = fields.String()
+    zh = fields.String()
+    synonyms = fields.List(fields.String())
+    section = fields.String()
+    vertical = fields.Boolean()
+    lookalike = fields.Function(lambda term: term.lookalike is not None,
+                                metadata={"type": "boolean", "description": "A look-alike pattern the report criticises."})
+
+
+class TaxonomyQuerySchema(Schema):
+    kind = fields.String(validate=validate.OneOf(KINDS), metadata={"description": "Only terms of this kind."})
+
+
+class TaxonomySchema(Schema):
+    kinds = fields.List(fields.String())
+    terms = fields.List(fields.Nested(TermSchema))
+    benchmark_version = fields.String()
+
+
+class OutcomeSchema(Schema):
+    section = fields.String()
+    en = fields.String()
+    zh = fields.String()
+
+
+class BenchmarkSchema(Schema):
+    id = fields.String()
+    name_en = fields.String()
+    name_zh = fields.String()
+    verdict = fields.String(allow_none=True)
+    sections = fields.List(fields.String())
+    outcomes = fields.List(fields.Nested(OutcomeSchema))
+    profile = fields.Nested(ProfileOutSchema)
+
+
+class BenchmarkQuerySchema(Schema):
+    domain = fields.String(validate=validate.Length(min=1, max=TERM_MAX),
+                           metadata={"description": "Domain code, label or synonym."})
+    verdict = fields.String(validate=validate.OneOf(VERDICTS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class BenchmarkPageSchema(Schema):
+    items = fields.List(fields.Nested(BenchmarkSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+    benchmark_version = fields.String()
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+
+
+class ReadinessSchema(Schema):
+    status = fields.String(metadata={"enum": ["ready", "degraded"]})
+    benchmark_version = fields.String()
+    benchmarks = fields.Integer(metadata={"description": "Benchmark products loaded."})
+    cache = fields.Dict()
+
+
+class FieldErrorSchema(Schema):
+    field = fields.String()
+    message = fields.String()
+    value = fields.Raw(allow_none=True)
+    accepted = fields.String(allow_none=True)
+    suggestions = fields.List(fields.String())
+
+
+class ProblemSchema(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.List(fields.Nested(FieldErrorSchema))
+    request_id = fields.String()

@@ -1,0 +1,128 @@
+"""One cache interface, two implementations: in-process (the embedded default) and Redis (shared).
+
+A cache never fails a request: a Redis error is logged and counted, then the value is computed.
+"""
+
+import json
+import logging
+import threading
+from abc import ABC, abstractmethod
+from typing import Callable
+
+import pybreaker
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from cachetools import TTLCache
+
+log = logging.getLogger(__name__)
+
+# Where a value came from, as reported in a response's meta.
+MEMORY, REDIS, COMPUTED = "memory", "redis", "computed"
+
+
+class Cache(ABC):
+    @abstractmethod
+    def get_or_compute(self, key: str, compute: Callable[[], dict]) -> tuple[dict, str]:
+        """The cached value for `key` (computing and storing it on a miss) and where it came from."""
+
+    @abstractmethod
+    def status(self) -> dict:
+        """What /readyz reports about this cache."""
+
+
+class MemoryCache(Cache):
+    """Bounded, TTL-expiring, per-process; concurrent misses of one key compute it once."""
+
+    def __init__(self, maxsize: int, ttl: float):
+        self._values = TTLCache(maxsize=maxsize, ttl=ttl)
+        self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
+
+    def get_or_compute(self, key, compute):
+        value = self._get(key)
+        if value is not None:
+            return value, MEMORY
+        with self._key_lock(key):
+            value = self._get(key)
+            if value is not None:
+                return value, MEMORY
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+                self._key_locks.pop(key, None)
+            return value, COMPUTED
+
+    def status(self):
+        return {"backend": "memory", "redis": "disabled"}
+
+    def _get(self, key):
+        with self._lock:
+            return self._values.get(key)
+
+    def _key_lock(self, key) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
+
+
+class RedisCache(Cache):
+    """Redis shared by every worker and instance, behind a bounded in-process layer.
+
+    Each Redis call is bounded by a socket timeout with no retries, and a circuit breaker stops
+    calling a Redis that keeps failing, so an outage costs a request at most one timeout.
+    """
+
+    def __init__(self, url: str, *, ttl: int, front: MemoryCache, timeout: float,
+                 fail_max: int, reset_timeout: float):
+        self._client = redis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout,
+            retry_on_timeout=False, retry=Retry(NoBackoff(), 0), health_check_interval=30,
+        )
+        self._ttl = ttl
+        self._front = front
+        self._breaker = pybreaker.CircuitBreaker(fail_max=fail_max, reset_timeout=reset_timeout)
+        self.errors = 0
+
+    def get_or_compute(self, key, compute):
+        source = COMPUTED
+
+        def load():
+            nonlocal source
+            raw = self._call(self._client.get, key)
+            if raw is not None:
+                source = REDIS
+                return json.loads(raw)
+            value = compute()
+            self._call(self._client.set, key, json.dumps(value, sort_keys=True, ensure_ascii=False), ex=self._ttl)
+            return value
+
+        value, front_source = self._front.get_or_compute(key, load)
+        return value, MEMORY if front_source == MEMORY else source
+
+    def status(self):
+        reachable = self._call(self._client.ping) is True
+        return {"backend": "redis", "redis": "up" if reachable else "degraded",
+                "breaker": self._breaker.current_state, "errors": self.errors}
+
+    def delete(self, *keys: str) -> None:
+        self._call(self._client.delete, *keys)
+
+    def _call(self, method, *args, **kwargs):
+        try:
+            return self._breaker.call(method, *args, **kwargs)
+        except (redis.RedisError, pybreaker.CircuitBreakerError, OSError) as exc:
+            self.errors += 1
+            log.warning("redis unavailable, computing instead: %s", exc.__class__.__name__)
+            return None
+
+
+def build_cache(settings) -> Cache:
+    """Redis when REDIS_URL is set, else the embedded in-process cache."""
+    front = MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds)
+    if not settings.redis_url:
+        return front
+    return RedisCache(
+        settings.redis_url, ttl=settings.cache_ttl_seconds, front=front,
+        timeout=settings.redis_timeout_seconds, fail_max=settings.breaker_fail_max,
+        reset_timeout=settings.breaker_reset_seconds,
+    )

@@ -1,0 +1,34 @@
+"""The one place that reads the environment: every tunable of the service, with its default."""
+
+import os
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Benchmark data directory; empty means the report data packaged with the service.
+    benchmark_path: str = ""
+    # Shared cache; empty means the embedded in-process cache only.
+    redis_url: str = ""
+    redis_key_prefix: str = "diffscore"
+    # Redis may cost a request at most about one timeout: no retries, a breaker after repeated failures.
+    redis_timeout_seconds: float = 0.05
+    breaker_fail_max: int = 3
+    breaker_reset_seconds: float = 5.0
+    cache_ttl_seconds: int = 3600
+    memory_cache_size: int = 256
+    # Larger bodies get a 413 problem; field limits live in the API schemas (and so in openapi.yaml).
+    max_body_bytes: int = 256 * 1024
+
+    @classmethod
+    def from_env(cls, environ=None, **overrides) -> "Settings":
+        """Defaults, then DIFFSCORE_* / REDIS_URL / BENCHMARK_PATH from the environment, then overrides."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f.name.upper()) if f.name in ("redis_url", "benchmark_path") else None
+            raw = environ.get(f"DIFFSCORE_{f.name.upper()}", raw)
+            if raw is not None:
+                values[f.name] = type(f.default)(raw)
+        values.update(overrides)
+        return cls(**values)
