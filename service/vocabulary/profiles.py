@@ -33,6 +33,7 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary) -> ProductProfile:
         return tuple(codes)
 
     domain = resolve("domain", "domain", raw["domain"])
+    lists = {name: resolve_list(name, raw.get(name)) for name in FIELD_KINDS if "." not in name}
     compliance_raw = raw.get("compliance") or {}
     compliance = Compliance(
         licenses=resolve_list("compliance.licenses", compliance_raw.get("licenses")),
@@ -46,13 +47,9 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary) -> ProductProfile:
     profile = ProductProfile(
         domain=domain or "",
         name=raw.get("name", ""),
-        tech_stack=resolve_list("tech_stack", raw.get("tech_stack")),
-        scenarios=resolve_list("scenarios", raw.get("scenarios")),
-        target_segments=resolve_list("target_segments", raw.get("target_segments")),
-        business_model=resolve_list("business_model", raw.get("business_model")),
-        partners=resolve_list("partners", raw.get("partners")),
         description=raw.get("description"),
         compliance=compliance,
+        **lists,
     )
     if errors:
         noun = "term" if len(errors) == 1 else "terms"

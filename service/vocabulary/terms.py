@@ -20,7 +20,7 @@ def normalise(text: str) -> str:
     """Fold width (NFKC), case and separators so 'AI-Risk Control' == 'ａｉ风控'-style variants match."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = "".join(ch for ch in folded if unicodedata.category(ch)[0] != "C")
-    return _SEPARATORS.sub("", folded)
+    return unicodedata.normalize("NFKC", _SEPARATORS.sub("", folded))
 
 
 @dataclass(frozen=True)

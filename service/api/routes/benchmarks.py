@@ -1,6 +1,7 @@
 """GET /v1/benchmarks: the report's cases the scores are measured against."""
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from service.api.context import services
 from service.api.schemas import BenchmarkPageSchema, BenchmarkQuerySchema, BenchmarkSchema
@@ -10,7 +11,7 @@ blp = Blueprint("benchmarks", __name__, url_prefix="/v1", description="Benchmark
 
 
 @blp.route("/benchmarks", methods=["GET"])
-@blp.arguments(BenchmarkQuerySchema, location="query")
+@blp.arguments(BenchmarkQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, BenchmarkPageSchema)
 def list_benchmarks(query):
     """List benchmark products, filtered by domain and verdict, a page at a time."""

@@ -1,6 +1,7 @@
 """GET /v1/taxonomy: the whole vocabulary, both labels and synonyms, so callers know what is accepted."""
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from service.api.context import services
 from service.api.schemas import TaxonomyQuerySchema, TaxonomySchema
@@ -9,7 +10,7 @@ blp = Blueprint("taxonomy", __name__, url_prefix="/v1", description="The accepte
 
 
 @blp.route("/taxonomy", methods=["GET"])
-@blp.arguments(TaxonomyQuerySchema, location="query")
+@blp.arguments(TaxonomyQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, TaxonomySchema)
 def get_taxonomy(query):
     """List vocabulary terms, optionally of one kind."""

@@ -1,0 +1,168 @@
+import copy
+
+import pytest
+
+from service.api.examples import NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CREDIT_EN
+
+PROBLEM = "application/problem+json"
+
+
+def test_score_happy_path(client, benchmarks):
+    response = client.post("/v1/scores", json=NEV_INSURANCE_EN, headers={"X-Request-ID": "req-123"})
+    assert response.status_code == 200
+    body = response.get_json()
+    for name in ("differentiation", "homogeneity_risk", "compliance_risk"):
+        result = body[name]
+        assert 0 <= result["score"] <= 100 and result["band"] in ("low", "medium", "high")
+        assert result["base"] + sum(f["contribution"] for f in result["factors"]) == pytest.approx(result["score"])
+    assert body["homogeneity_risk"]["crowding"] in ("open", "crowded", "saturated")
+    assert body["compliance_risk"]["inherent"] >= body["compliance_risk"]["residual"]
+    assert body["nearest_benchmarks"][0]["id"] == "zhongan-nev-ecosystem-insurance"
+    assert body["profile"]["scenarios"] == ["nev_charging"]
+    assert body["profile"]["compliance"]["licenses"] == ["insurance_agency_license"]
+    assert body["meta"]["benchmark_version"] == benchmarks.version
+    assert body["meta"]["request_id"] == "req-123"
+    assert response.headers["X-Request-ID"] == "req-123"
+    assert body["recommendations"] and all("effect" in r for r in body["recommendations"])
+
+
+def test_chinese_and_english_profiles_score_identically(client):
+    en = client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()
+    zh = client.post("/v1/scores", json=NEV_INSURANCE_ZH).get_json()
+    for key in ("differentiation", "homogeneity_risk", "compliance_risk", "nearest_benchmarks", "recommendations",
+                "coverage"):
+        assert en[key] == zh[key], key
+    assert {k: v for k, v in en["profile"].items() if k != "name"} == {k: v for k, v in zh["profile"].items() if k != "name"}
+
+
+def test_factors_carry_codes_labels_inputs_and_evidence(client):
+    body = client.post("/v1/scores", json=SOCIAL_CREDIT_EN).get_json()
+    factors = {f["code"]: f for f in body["compliance_risk"]["factors"]}
+    contacts = factors["contacts_in_credit"]
+    assert contacts["input"] == {"field": "compliance.data_sources", "value": "contacts"}
+    assert contacts["label_en"] == "Uses phone contact lists in credit decisions"
+    assert contacts["label_zh"]
+    assert "4.1.3" in contacts["evidence"]["sections"]
+    assert any(f["id"] == "contacts_complaints_jump" for f in contacts["evidence"]["figures"])
+    assert sum(f["principal"] for f in body["compliance_risk"]["factors"]) == 4
+    assert body["recommendations"][0]["mandatory"] is True
+
+
+def test_taxonomy_lists_all_kinds_and_filters(client):
+    everything = client.get("/v1/taxonomy").get_json()
+    assert set(everything["kinds"]) >= {"domain", "technology", "scenario", "segment", "privacy_control"}
+    only = client.get("/v1/taxonomy?kind=scenario").get_json()
+    assert only["kinds"] == ["scenario"] and all(t["kind"] == "scenario" for t in only["terms"])
+    pets = next(t for t in only["terms"] if t["code"] == "pets")
+    assert pets["zh"] == "宠物" and pets["vertical"] is True
+    lookalikes = client.get("/v1/taxonomy?kind=business_model").get_json()["terms"]
+    assert {t["code"] for t in lookalikes if t["lookalike"]} == {
+        "whitelist_auto_approval", "qr_code_collection", "fee_subsidies", "plain_fund_sales"}
+
+
+def test_benchmarks_paginate_and_filter(client, benchmarks):
+    page = client.get("/v1/benchmarks?page_size=5&page=2").get_json()
+    assert page["total"] == len(benchmarks.products) and len(page["items"]) == 5 and page["page"] == 2
+    homogeneous = client.get("/v1/benchmarks?verdict=homogeneous&page_size=100").get_json()
+    assert homogeneous["total"] >= 4 and all(i["verdict"] == "homogeneous" for i in homogeneous["items"])
+    chinese = client.get("/v1/benchmarks?domain=保险科技&page_size=100").get_json()
+    assert chinese["total"] > 0 and all(i["profile"]["domain"] == "insurtech" for i in chinese["items"])
+    one = client.get("/v1/benchmarks/mybank-310").get_json()
+    assert one["name_zh"].startswith("网商银行") and one["outcomes"][0]["section"] == "2.4.2"
+
+
+def test_health_and_readiness(client, benchmarks):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz").get_json()
+    assert ready["status"] == "ready" and ready["benchmarks"] == len(benchmarks.products)
+    assert ready["cache"] == {"backend": "memory", "redis": "disabled"}
+
+
+def test_cache_source_is_reported(client):
+    first = client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()["meta"]["cache"]
+    second = client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()["meta"]["cache"]
+    assert first == {"hit": False, "source": "computed"}
+    assert second == {"hit": True, "source": "memory"}
+
+
+def _problem(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["status"] == status and body["type"].startswith("/problems/") and body["title"] and body["detail"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body
+
+
+def test_unknown_term_names_field_term_and_closest_terms(client):
+    profile = copy.deepcopy(NEV_INSURANCE_EN)
+    profile["scenarios"] = ["NEV charging", "pet insurence"]
+    body = _problem(client.post("/v1/scores", json=profile), 422)
+    assert body["type"] == "/problems/unknown-term"
+    [error] = body["errors"]
+    assert error["field"] == "scenarios[1]" and error["value"] == "pet insurence"
+    assert "pets" in error["suggestions"]
+    assert "GET /v1/taxonomy?kind=scenario" in error["accepted"]
+
+
+def test_unknown_field_is_rejected_with_a_suggestion(client):
+    profile = {**NEV_INSURANCE_EN, "scenarioz": ["pets"]}
+    body = _problem(client.post("/v1/scores", json=profile), 422)
+    [error] = body["errors"]
+    assert error["field"] == "scenarioz" and "scenarios" in error["suggestions"]
+    nested = {**NEV_INSURANCE_EN, "compliance": {"licence": []}}
+    [error] = _problem(client.post("/v1/scores", json=nested), 422)["errors"]
+    assert error["field"] == "compliance.licence" and "licenses" in error["suggestions"]
+
+
+@pytest.mark.parametrize("patch,field", [
+    ({"tech_stack": "iot"}, "tech_stack"),
+    ({"tech_stack": [1]}, "tech_stack[0]"),
+    ({"compliance": {"max_apr": "0.24"}}, "compliance.max_apr"),
+    ({"compliance": {"max_apr": 24}}, "compliance.max_apr"),
+    ({"compliance": {"cross_border": "yes"}}, "compliance.cross_border"),
+    ({"compliance": {"certification": "done"}}, "compliance.certification"),
+    ({"name": ""}, "name"),
+    ({"tech_stack": ["iot"] * 51}, "tech_stack"),
+    ({"description": "x" * 5001}, "description"),
+])
+def test_wrong_types_and_limits_are_422_with_the_field(client, patch, field):
+    body = _problem(client.post("/v1/scores", json={**NEV_INSURANCE_EN, **patch}), 422)
+    assert field in [e["field"] for e in body["errors"]]
+
+
+def test_missing_required_fields(client):
+    body = _problem(client.post("/v1/scores", json={"tech_stack": []}), 422)
+    assert {e["field"] for e in body["errors"]} == {"name", "domain"}
+
+
+def test_body_that_is_not_an_object(client):
+    body = _problem(client.post("/v1/scores", json=[1, 2]), 422)
+    assert body["errors"][0]["field"] == "(body)"
+
+
+def test_malformed_empty_wrong_type_and_oversized_bodies(client):
+    assert "not valid JSON" in _problem(client.post("/v1/scores", data="{bad", content_type="application/json"), 400)["detail"]
+    assert "empty" in _problem(client.post("/v1/scores", data="", content_type="application/json"), 400)["detail"]
+    _problem(client.post("/v1/scores", data="name=x", content_type="application/x-www-form-urlencoded"), 415)
+    _problem(client.post("/v1/scores", data="{" + " " * 300_000 + "}", content_type="application/json"), 413)
+
+
+def test_not_found_and_method_not_allowed(client):
+    _problem(client.get("/v1/benchmarks/no-such-product"), 404)
+    _problem(client.get("/v1/nothing-here"), 404)
+    _problem(client.get("/v1/scores"), 405)
+
+
+def test_bad_query_parameters(client):
+    body = _problem(client.get("/v1/taxonomy?kind=pet"), 422)
+    assert body["errors"][0]["field"] == "kind"
+    body = _problem(client.get("/v1/benchmarks?domain=insurtek"), 422)
+    assert body["errors"][0]["suggestions"][0] == "insurtech"
+    _problem(client.get("/v1/benchmarks?page=0"), 422)
+    _problem(client.get("/v1/benchmarks?colour=red"), 422)
+
+
+def test_invalid_request_id_is_replaced(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "x" * 500})
+    assert len(response.headers["X-Request-ID"]) == 32

@@ -1,0 +1,95 @@
+"""Shared fixtures: benchmark data, a Flask app per test, and a real Redis for integration tests."""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+
+import hypothesis
+import pytest
+import redis
+
+from service import create_app
+from service.benchmarks.loader import load_benchmarks
+from service.settings import Settings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# CI runs the same examples every time: a property failure there is reproducible, never a flake.
+hypothesis.settings.register_profile("ci", derandomize=True, deadline=None)
+if IN_CI:
+    hypothesis.settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session")
+def benchmarks():
+    return load_benchmarks()
+
+
+@pytest.fixture
+def app():
+    return create_app(Settings())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+def start_redis_server(port: int) -> subprocess.Popen:
+    """A throwaway redis-server on loopback that keeps nothing on disk."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed and no Redis answers") if IN_CI else pytest.skip("no redis-server")
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not _answers(f"redis://127.0.0.1:{port}/0"):
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("throwaway redis-server did not start")
+        time.sleep(0.05)
+    return process
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """REDIS_URL, else 127.0.0.1:6379, else a throwaway server; under CI=true it never skips."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if _answers(url):
+        yield url
+        return
+    port = free_port()
+    process = start_redis_server(port)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def key_prefix(redis_url):
+    """A key prefix of this test's own; everything written under it is deleted afterwards."""
+    prefix = f"diffscore-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)

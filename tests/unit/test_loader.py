@@ -1,0 +1,85 @@
+import copy
+
+import pytest
+import yaml
+
+from service.benchmarks.loader import DATA_DIR, FILES, build_benchmarks, load_benchmarks
+from service.errors import BenchmarkDataError
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return {name: yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8")) for name in FILES}
+
+
+def test_catalog_holds_at_least_30_cited_report_cases(benchmarks):
+    assert len(benchmarks.products) >= 30
+    for product in benchmarks.products:
+        assert product.sections and product.outcomes, product.id
+        assert all(o.section and o.en and o.zh for o in product.outcomes), product.id
+    verdicts = {p.verdict for p in benchmarks.products}
+    assert {"differentiated", "homogeneous", "penalised"} <= verdicts
+
+
+def test_five_core_domains_and_rules_are_present(benchmarks):
+    domains = {t.code for t in benchmarks.vocabulary.terms("domain")}
+    assert {"payments", "lending", "wealth_management", "insurtech", "regtech"} <= domains
+    assert all(rule.section and rule.evidence for rule in benchmarks.rules)
+
+
+def test_version_is_a_stable_content_hash(raw):
+    first, second = build_benchmarks(copy.deepcopy(raw)), build_benchmarks(copy.deepcopy(raw))
+    assert first.version == second.version == load_benchmarks().version
+    changed = copy.deepcopy(raw)
+    changed["weights.yaml"]["homogeneity"]["no_scenario"]["points"] += 1
+    assert build_benchmarks(changed).version != first.version
+
+
+def _broken(raw, edit):
+    data = copy.deepcopy(raw)
+    edit(data)
+    with pytest.raises(BenchmarkDataError) as caught:
+        build_benchmarks(data)
+    return str(caught.value)
+
+
+def test_unknown_term_names_file_entry_and_suggestion(raw):
+    def edit(data):
+        data["catalog.yaml"]["products"][0]["tech_stack"].append("blokchain")
+    message = _broken(raw, edit)
+    assert "catalog.yaml: products[0] (id=duxiaoman-panshi)" in message
+    assert "blokchain" in message and "did you mean 'blockchain'" in message
+
+
+def test_missing_citation_is_rejected(raw):
+    def edit(data):
+        data["market.yaml"]["figures"]["industry_retention"]["section"] = ""
+    assert "market.yaml: figures.industry_retention: missing or malformed report section" in _broken(raw, edit)
+
+
+def test_duplicate_id_is_rejected(raw):
+    def edit(data):
+        data["catalog.yaml"]["products"].append(copy.deepcopy(data["catalog.yaml"]["products"][0]))
+    assert "catalog.yaml: id=duxiaoman-panshi: duplicate id (2 entries)" in _broken(raw, edit)
+
+
+def test_unknown_evidence_and_condition_are_rejected(raw):
+    def edit(data):
+        data["rules.yaml"]["rules"][0]["evidence"].append("no_such_figure")
+        data["rules.yaml"]["rules"][1]["when"]["colour"] = ["red"]
+    message = _broken(raw, edit)
+    assert "evidence names unknown market figure 'no_such_figure'" in message
+    assert "unknown condition 'colour'" in message
+
+
+def test_every_problem_is_reported_at_once(raw):
+    def edit(data):
+        data["catalog.yaml"]["products"][0]["sections"] = []
+        data["catalog.yaml"]["products"][1]["verdict"] = "great"
+    message = _broken(raw, edit)
+    assert "2 problem(s)" in message and "no report section cited" in message and "'great'" in message
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(BenchmarkDataError, match="vocabulary.yaml: benchmark data file missing"):
+        load_benchmarks(tmp_path)
