@@ -83,3 +83,12 @@ def test_every_problem_is_reported_at_once(raw):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(BenchmarkDataError, match="vocabulary.yaml: benchmark data file missing"):
         load_benchmarks(tmp_path)
+
+
+def test_docs_explain_every_factor_and_rule(benchmarks):
+    text = (DATA_DIR.parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    codes = {r.id for r in benchmarks.rules} | {r.id for r in benchmarks.reliefs}
+    for score in ("differentiation", "homogeneity"):
+        codes |= {k for k, v in benchmarks.weights[score].items() if hasattr(v, "get") and "en" in v}
+    missing = sorted(c for c in codes if f"`{c}`" not in text)
+    assert not missing, f"docs/scoring.md does not explain {missing}"
