@@ -18,7 +18,8 @@ class Settings:
     cache_ttl_seconds: int = 3600
     memory_cache_size: int = 256
     # Larger bodies get a 413 problem; field limits live in the API schemas (and so in openapi.yaml).
-    max_body_bytes: int = 256 * 1024
+    max_body_bytes: int = 4 * 1024 * 1024
+    batch_max_items: int = 1000
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

@@ -15,19 +15,28 @@ _SLUGS = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: 
           415: "unsupported-media-type", 422: "invalid-input", 429: "too-many-requests"}
 
 
-def problem(status: int, title: str, detail: str, slug: str, errors=(), headers=None):
+def problem_body(status: int, title: str, detail: str, slug: str, errors=(), instance=None) -> dict:
     body = {
         "type": PROBLEM_TYPE.format(slug),
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request.path,
+        "instance": instance or request.path,
         "request_id": g.get("request_id", ""),
     }
     if errors:
         body["errors"] = [_field_error(e) for e in errors]
+    return body
+
+
+def service_problem_body(error: ServiceError, instance=None) -> dict:
+    return problem_body(error.status, error.title, error.detail, error.slug, error.errors, instance)
+
+
+def respond(body: dict, headers=None):
+    """A problem body as an application/problem+json response."""
     response = jsonify(body)
-    response.status_code = status
+    response.status_code = body["status"]
     response.mimetype = "application/problem+json"
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -46,15 +55,16 @@ def _field_error(error: FieldError) -> dict:
 
 
 def handle_service_error(error: ServiceError):
-    return problem(error.status, error.title, error.detail, error.slug, error.errors)
+    return respond(service_problem_body(error))
 
 
 def handle_http_exception(error: HTTPException):
     """Werkzeug and webargs errors; webargs puts validation messages and the schema in `data`."""
     if isinstance(error, InternalServerError):
         log.exception("unhandled error", exc_info=getattr(error, "original_exception", None))
-        return problem(500, "Internal error", "The service failed to answer; the request id identifies it in the logs.",
-                       "internal-error")
+        return respond(problem_body(500, "Internal error",
+                                    "The service failed to answer; the request id identifies it in the logs.",
+                                    "internal-error"))
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or {}
     errors = list(validation_errors(messages, data.get("schema")))
@@ -65,7 +75,8 @@ def handle_http_exception(error: HTTPException):
         detail = f"{len(errors)} field(s) failed validation; see errors."
     else:
         detail = error.description or error.name
-    return problem(status, error.name, detail, _SLUGS.get(status, "http-error"), errors, data.get("headers"))
+    return respond(problem_body(status, error.name, detail, _SLUGS.get(status, "http-error"), errors),
+                   data.get("headers"))
 
 
 def validation_errors(messages, schema: Schema | None, path: str = ""):

@@ -59,3 +59,10 @@ PROFILE_EXAMPLES = {
     "nev_insurance_zh": {"summary": "同一产品,中文术语 (same product in Chinese)", "value": NEV_INSURANCE_ZH},
     "social_credit_en": {"summary": "Look-alike credit product with compliance trouble", "value": SOCIAL_CREDIT_EN},
 }
+
+BATCH_EXAMPLES = {
+    "mixed": {
+        "summary": "Two good items and one with a misspelt term: every item is answered",
+        "value": {"items": [NEV_INSURANCE_EN, NEV_INSURANCE_ZH, {**SOCIAL_CREDIT_EN, "domain": "lendng"}]},
+    },
+}

@@ -284,3 +284,37 @@ class ProblemSchema(Schema):
     instance = fields.String()
     errors = fields.List(fields.Nested(FieldErrorSchema))
     request_id = fields.String()
+
+
+class ValidatedPerItem(fields.Nested):
+    """Documented as the nested schema, but passed through raw: the view validates each item on its
+    own so that one bad item gets its own problem instead of failing the whole batch."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return value
+
+
+class BatchInSchema(Schema):
+    items = fields.List(
+        ValidatedPerItem(ProfileInSchema), required=True, validate=validate.Length(min=1),
+        metadata={"description": "Product profiles, each validated on its own: one bad item never fails the others. "
+                                 "At most DIFFSCORE_BATCH_MAX_ITEMS (default 1000)."},
+    )
+
+
+class BatchItemSchema(Schema):
+    index = fields.Integer(metadata={"description": "Position in the request's items."})
+    status = fields.Integer(metadata={"description": "200, or the status of the item's own problem."})
+    result = fields.Nested(ScoreResponseSchema, allow_none=True)
+    error = fields.Nested(ProblemSchema, allow_none=True)
+
+
+class BatchSummarySchema(Schema):
+    items = fields.Integer()
+    scored = fields.Integer()
+    failed = fields.Integer()
+
+
+class BatchOutSchema(Schema):
+    results = fields.List(fields.Nested(BatchItemSchema), metadata={"description": "One per item, in order."})
+    summary = fields.Nested(BatchSummarySchema)

@@ -145,7 +145,7 @@ def test_malformed_empty_wrong_type_and_oversized_bodies(client):
     assert "not valid JSON" in _problem(client.post("/v1/scores", data="{bad", content_type="application/json"), 400)["detail"]
     assert "empty" in _problem(client.post("/v1/scores", data="", content_type="application/json"), 400)["detail"]
     _problem(client.post("/v1/scores", data="name=x", content_type="application/x-www-form-urlencoded"), 415)
-    _problem(client.post("/v1/scores", data="{" + " " * 300_000 + "}", content_type="application/json"), 413)
+    _problem(client.post("/v1/scores", data="{" + " " * 5_000_000 + "}", content_type="application/json"), 413)
 
 
 def test_not_found_and_method_not_allowed(client):

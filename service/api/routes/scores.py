@@ -1,11 +1,14 @@
 """POST /v1/scores: one product profile in, three explained scores out."""
 
-from flask import g
+from flask import g, request
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
 
 from service.api.context import services
-from service.api.examples import PROFILE_EXAMPLES
-from service.api.schemas import ProfileInSchema, ScoreResponseSchema
+from service.api.errors import problem_body, service_problem_body, validation_errors
+from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
+from service.api.schemas import BatchInSchema, BatchOutSchema, ProfileInSchema, ScoreResponseSchema
+from service.errors import PayloadTooLarge, ServiceError
 
 blp = Blueprint("scores", __name__, url_prefix="/v1", description="Score product concepts.")
 
@@ -26,6 +29,42 @@ def post_score(profile):
     """
     report, source = services().score(profile)
     return report_body(report, source)
+
+
+@blp.route("/scores/batch", methods=["POST"])
+@blp.arguments(BatchInSchema, examples=BATCH_EXAMPLES)
+@blp.response(200, BatchOutSchema)
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+def post_batch(batch):
+    """Score up to 1,000 profiles in one request.
+
+    Every item is answered, in order, with its result or its own problem: one bad item never fails
+    the others. Scoring is deterministic, so retrying a batch is safe.
+    """
+    context = services()
+    items = batch["items"]
+    if len(items) > context.settings.batch_max_items:
+        raise PayloadTooLarge(f"A batch holds at most {context.settings.batch_max_items} items; "
+                              f"this one has {len(items)}. Split it into smaller batches.")
+    schema = ProfileInSchema()
+    results = []
+    for index, item in enumerate(items):
+        instance = f"{request.path}#/items/{index}"
+        try:
+            report, source = context.score(schema.load(item))
+            results.append({"index": index, "status": 200, "result": report_body(report, source), "error": None})
+        except ValidationError as exc:
+            errors = list(validation_errors(exc.messages, schema))
+            body = problem_body(422, "Unprocessable Entity", f"{len(errors)} field(s) failed validation; see errors.",
+                                "invalid-input", errors, instance)
+            results.append({"index": index, "status": 422, "result": None, "error": body})
+        except ServiceError as exc:
+            results.append({"index": index, "status": exc.status, "result": None,
+                            "error": service_problem_body(exc, instance)})
+    scored = sum(1 for r in results if r["status"] == 200)
+    return {"results": results, "summary": {"items": len(results), "scored": scored, "failed": len(results) - scored}}
 
 
 def report_body(report, source: str) -> dict:
