@@ -4,18 +4,22 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import hypothesis
 import pytest
 import redis
+import requests
 
 from service import create_app
 from service.benchmarks.loader import load_benchmarks
 from service.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+ROOT = Path(__file__).resolve().parents[1]
 # CI runs the same examples every time: a property failure there is reproducible, never a flake.
 hypothesis.settings.register_profile("ci", derandomize=True, deadline=None)
 if IN_CI:
@@ -93,3 +97,36 @@ def key_prefix(redis_url):
     keys = list(client.scan_iter(f"{prefix}:*"))
     if keys:
         client.delete(*keys)
+
+
+def start_gunicorn(port: int, workers: int = 2, **env) -> subprocess.Popen:
+    """gunicorn with the production config on loopback, in its own process group so that a test
+    can kill master and workers at once; returns once /healthz answers."""
+    environment = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
+                   "GUNICORN_ACCESSLOG": "", **env}
+    if "REDIS_URL" not in env:
+        environment.pop("REDIS_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
+                               cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("gunicorn did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+        time.sleep(0.1)
+
+
+def stop_gunicorn(process: subprocess.Popen) -> str:
+    """Stops it gracefully and returns what it printed."""
+    process.terminate()
+    try:
+        return process.communicate(timeout=30)[0].decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        return process.communicate()[0].decode(errors="replace")

@@ -1,20 +1,15 @@
 """A real gunicorn with the production config serves the README's curl examples verbatim."""
 
 import json
-import os
 import re
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import free_port
+from tests.conftest import ROOT, free_port, start_gunicorn, stop_gunicorn
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 README_BASE = "http://127.0.0.1:8000"
 
 
@@ -26,25 +21,9 @@ def readme_examples() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def server():
     port = free_port()
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "GUNICORN_ACCESSLOG": "-"}
-    env.pop("REDIS_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("gunicorn did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-        time.sleep(0.1)
-    yield base
-    process.terminate()
-    output = process.communicate(timeout=30)[0].decode(errors="replace")
+    process = start_gunicorn(port, GUNICORN_ACCESSLOG="-")
+    yield f"http://127.0.0.1:{port}"
+    output = stop_gunicorn(process)
     assert "Traceback" not in output, output[-3000:]
 
 

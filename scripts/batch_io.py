@@ -1,0 +1,212 @@
+"""Reading portfolio files (CSV, JSONL, JSON) into profiles and writing scored rows (CSV, JSONL)."""
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+LIST_FIELDS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners")
+COMPLIANCE_LISTS = ("licenses", "data_sources", "privacy_controls")
+COMPLIANCE_FLAGS = ("cross_border", "sandbox")
+ID_COLUMNS = ("id", "row_id")
+KNOWN_COLUMNS = {"name", "domain", "description", *LIST_FIELDS, *ID_COLUMNS,
+                 *(f"compliance.{f}" for f in (*COMPLIANCE_LISTS, *COMPLIANCE_FLAGS, "certification", "max_apr"))}
+OUTPUT_FIELDS = (
+    "row_id", "input_hash", "status", "http_status", "name",
+    "differentiation", "differentiation_band", "homogeneity_risk", "homogeneity_band", "crowding",
+    "compliance_risk", "compliance_band", "top_factors", "top_recommendation", "benchmark_version", "error",
+    "factors",
+)
+# A row is final once scored, rejected by the service (4xx) or unreadable; "failed" rows are retried.
+FINAL_STATUSES = ("scored", "rejected", "invalid")
+_TRUE, _FALSE = {"true", "yes", "1", "y", "是"}, {"false", "no", "0", "n", "否", ""}
+
+
+class InputError(Exception):
+    """The file as a whole cannot be read: a usage error (exit code 2)."""
+
+
+@dataclass
+class Row:
+    number: int
+    row_id: str
+    profile: dict | None
+    error: str | None
+    input_hash: str
+    name: str = ""
+
+
+def profile_hash(profile) -> str:
+    canonical = json.dumps(profile, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def read_rows(path: Path) -> list[Row]:
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    if suffix == ".csv":
+        rows = _csv_rows(text, path)
+    elif suffix in (".jsonl", ".ndjson"):
+        rows = _jsonl_rows(text)
+    elif suffix == ".json":
+        rows = _json_rows(text, path)
+    else:
+        raise InputError(f"{path}: unknown input format {suffix!r}; use .csv, .jsonl or .json")
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.row_id in seen:
+            raise InputError(f"{path}: row id {row.row_id!r} appears on rows {seen[row.row_id]} and {row.number}; "
+                             "ids must be unique so that resuming is exact")
+        seen[row.row_id] = row.number
+    return rows
+
+
+def _row(number: int, record: dict | None, error: str | None = None, raw: str = "") -> Row:
+    record = record or {}
+    row_id = next((str(record.pop(c)) for c in ID_COLUMNS if record.get(c) not in (None, "")), f"row-{number}")
+    for column in ID_COLUMNS:
+        record.pop(column, None)
+    hashed = profile_hash(record) if error is None else profile_hash(raw)
+    return Row(number, row_id, None if error else record, error, hashed, str(record.get("name", "")))
+
+
+def _csv_rows(text: str, path: Path) -> list[Row]:
+    reader = csv.DictReader(text.splitlines())
+    columns = [c.strip() for c in reader.fieldnames or []]
+    unknown = sorted(set(columns) - KNOWN_COLUMNS)
+    if unknown:
+        raise InputError(f"{path}: unknown column(s) {unknown}; accepted: {sorted(KNOWN_COLUMNS)}")
+    if "name" not in columns or "domain" not in columns:
+        raise InputError(f"{path}: the columns 'name' and 'domain' are required")
+    rows = []
+    for number, record in enumerate(reader, start=1):
+        cells = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
+        try:
+            rows.append(_row(number, _profile_from_cells(cells)))
+        except ValueError as exc:
+            kept = {c: cells[c] for c in (*ID_COLUMNS, "name") if c in cells}
+            rows.append(_row(number, kept, str(exc), json.dumps(cells, sort_keys=True)))
+    return rows
+
+
+def _split(cell: str) -> list[str]:
+    separator = "|" if "|" in cell else ";"
+    return [part.strip() for part in cell.split(separator) if part.strip()]
+
+
+def _profile_from_cells(cells: dict) -> dict:
+    """CSV cells to a profile; a cell that cannot be read is an error for its row, never a guess."""
+    profile: dict = {"name": cells.get("name", ""), "domain": cells.get("domain", "")}
+    for column in ID_COLUMNS:
+        if cells.get(column):
+            profile[column] = cells[column]
+    if cells.get("description"):
+        profile["description"] = cells["description"]
+    for field in LIST_FIELDS:
+        if cells.get(field):
+            profile[field] = _split(cells[field])
+    compliance: dict = {}
+    for field in COMPLIANCE_LISTS:
+        if cells.get(f"compliance.{field}"):
+            compliance[field] = _split(cells[f"compliance.{field}"])
+    for field in COMPLIANCE_FLAGS:
+        value = cells.get(f"compliance.{field}", "").lower()
+        if value in _TRUE:
+            compliance[field] = True
+        elif value not in _FALSE:
+            raise ValueError(f"compliance.{field}: {value!r} is not true/false")
+    if cells.get("compliance.certification"):
+        compliance["certification"] = cells["compliance.certification"]
+    if cells.get("compliance.max_apr"):
+        try:
+            compliance["max_apr"] = float(cells["compliance.max_apr"])
+        except ValueError:
+            raise ValueError(f"compliance.max_apr: {cells['compliance.max_apr']!r} is not a number") from None
+    if compliance:
+        profile["compliance"] = compliance
+    return profile
+
+
+def _jsonl_rows(text: str) -> list[Row]:
+    rows = []
+    for number, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append(_row(number, None, f"line is not valid JSON: {exc.msg}", line))
+            continue
+        rows.append(_row(number, record) if isinstance(record, dict)
+                    else _row(number, None, "line is not a JSON object", line))
+    return rows
+
+
+def _json_rows(text: str, path: Path) -> list[Row]:
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(records, list):
+        raise InputError(f"{path}: a .json input must be an array of profiles")
+    return [_row(n, r) if isinstance(r, dict) else _row(n, None, "item is not a JSON object", json.dumps(r))
+            for n, r in enumerate(records, start=1)]
+
+
+class OutputFile:
+    """Scored rows, CSV or JSONL by extension. Appended as rows complete (so an interrupted run
+    keeps them) and rewritten in input order at the end."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.format = path.suffix.lower()
+        if self.format not in (".csv", ".jsonl", ".ndjson"):
+            raise InputError(f"{path}: unknown output format {self.format!r}; use .csv or .jsonl")
+        self._handle = None
+
+    def read(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        text = self.path.read_text(encoding="utf-8-sig")
+        if self.format == ".csv":
+            records = list(csv.DictReader(text.splitlines()))
+        else:
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        for record in records:
+            if isinstance(record.get("factors"), str) and record["factors"]:
+                record["factors"] = json.loads(record["factors"])
+        return records
+
+    def rewrite(self, records: list[dict]) -> None:
+        self.close()
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
+            self._write(handle, records, header=True)
+        temporary.replace(self.path)
+
+    def append(self, records: list[dict]) -> None:
+        if self._handle is None:
+            self._handle = self.path.open("a", encoding="utf-8", newline="")
+        self._write(self._handle, records, header=False)
+        self._handle.flush()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def _write(self, handle, records, header: bool) -> None:
+        if self.format == ".csv":
+            writer = csv.DictWriter(handle, fieldnames=OUTPUT_FIELDS, extrasaction="ignore")
+            if header:
+                writer.writeheader()
+            for record in records:
+                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                                 for k, v in record.items()})
+        else:
+            for record in records:
+                handle.write(json.dumps({k: record.get(k) for k in OUTPUT_FIELDS}, ensure_ascii=False) + "\n")
