@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,8 +26,8 @@ from service.benchmarks.models import (
     Rule,
     SegmentNeed,
     combination_pairs,
-    profile_features,
 )
+from service.benchmarks.index import CatalogIndex
 
 DATA_DIR = Path(__file__).parent / "data"
 FILES = ("vocabulary.yaml", "market.yaml", "catalog.yaml", "rules.yaml", "weights.yaml")
@@ -87,12 +86,6 @@ def build_benchmarks(raw: dict) -> Benchmarks:
     _check_weights(weights, vocabulary, figures, {p.id for p in products}, problems)
     problems.raise_if_any()
     pair_counts = Counter(pair for p in products for pair in combination_pairs(p.profile))
-    document_counts = Counter(tok for p in products for tok in p.features)
-    kind_weights = weights["similarity"]["kind_weights"]
-    token_weights = {
-        tok: kind_weights[tok.split(":", 1)[0]] * math.log((1 + len(products)) / (1 + count))
-        for tok, count in document_counts.items()
-    }
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()
     return Benchmarks(
         version="bm-" + hashlib.sha256(canonical).hexdigest()[:12],
@@ -104,7 +97,7 @@ def build_benchmarks(raw: dict) -> Benchmarks:
         reliefs=reliefs,
         weights=_freeze(weights),
         pair_counts=MappingProxyType(dict(pair_counts)),
-        token_weights=MappingProxyType(token_weights),
+        index=CatalogIndex.build(products, weights["similarity"]["kind_weights"]),
     )
 
 
@@ -238,7 +231,7 @@ def _products(entries: list, vocabulary: Vocabulary, problems: _Problems) -> lis
         products.append(BenchmarkProduct(
             id=str(entry.get("id")), name_en=name.get("en", ""), name_zh=name.get("zh", ""),
             verdict=verdict, sections=sections, outcomes=tuple(outcomes),
-            profile=profile, features=profile_features(profile),
+            profile=profile,
         ))
     return products
 

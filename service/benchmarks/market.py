@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from service.benchmarks.models import Benchmarks
+from service.benchmarks.models import Benchmarks, profile_features
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class MarketSlice:
 
     def users(self, tok: str, benchmarks: Benchmarks, exclude=frozenset()) -> int:
         """How many products of this market use a term, leaving the excluded ones out."""
-        left_out = sum(1 for i in exclude if i in benchmarks.by_id and tok in benchmarks.by_id[i].features
-                       and benchmarks.by_id[i].profile.domain == self.domain)
+        left_out = sum(1 for i in exclude if i in benchmarks.by_id and benchmarks.by_id[i].profile.domain == self.domain
+                       and tok in profile_features(benchmarks.by_id[i].profile))
         return self.term_counts.get(tok, 0) - left_out
 
 
@@ -34,5 +34,5 @@ def build_slice(benchmarks: Benchmarks, domain: str) -> MarketSlice:
     """Computed on a cache miss; the result depends only on (benchmark version, domain)."""
     members = sorted(p.id for p in benchmarks.products if p.profile.domain == domain)
     verdicts = Counter(benchmarks.by_id[i].verdict or "none" for i in members)
-    terms = Counter(tok for i in members for tok in benchmarks.by_id[i].features)
+    terms = Counter(tok for i in members for tok in profile_features(benchmarks.by_id[i].profile))
     return MarketSlice(domain, tuple(members), dict(sorted(verdicts.items())), dict(sorted(terms.items())))

@@ -1,12 +1,14 @@
 """Plain, immutable types for the benchmark data; no I/O here, so the scoring core may use them."""
 
-import math
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from service.profile import ProductProfile
 from service.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from service.benchmarks.index import CatalogIndex
 
 CONDITION_KINDS = (
     "domain", "technology", "scenario", "segment", "business_model",
@@ -21,32 +23,54 @@ def token(kind: str, code: str) -> str:
     return f"{kind}:{code}"
 
 
+# Which profile fact an edit of each field changes.
+FIELD_FACTS = {
+    "domain": "domain", "tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
+    "business_model": "business_model", "partners": "partner", "compliance.licenses": "license",
+    "compliance.data_sources": "data_source", "compliance.privacy_controls": "privacy_control",
+    "compliance.cross_border": "cross_border", "compliance.sandbox": "sandbox",
+    "compliance.certification": "certification", "compliance.max_apr": "max_apr",
+}
+
+
+def facts(profile: ProductProfile) -> dict:
+    """What conditions test, computed once per profile: term sets by kind and compliance scalars."""
+    view = {kind: frozenset(profile.terms(kind)) for kind in CONDITION_KINDS}
+    view.update(cross_border=profile.compliance.cross_border, sandbox=profile.compliance.sandbox,
+                certification=profile.compliance.certification, max_apr=profile.compliance.max_apr)
+    return view
+
+
+def _check(key: str, wanted):
+    """One test of a rule condition as a closure over the profile's facts (see rules.yaml header)."""
+    if key in CONDITION_FLAGS:
+        return lambda f: f[key] == wanted
+    if key == "certification":
+        return lambda f: f["certification"] in wanted
+    if key == "max_apr_above":
+        return lambda f: f["max_apr"] is not None and f["max_apr"] > wanted
+    if key.endswith("_only"):
+        kind = key[: -len("_only")]
+        return lambda f: bool(f[kind]) and f[kind] <= wanted
+    return lambda f: not f[key].isdisjoint(wanted)
+
+
 @dataclass(frozen=True)
 class Conditions:
-    """A conjunction over a profile: every listed test must hold (see rules.yaml header)."""
+    """A conjunction of tests over a profile's facts: every listed test must hold."""
 
     tests: Mapping
 
-    def holds(self, profile: ProductProfile) -> bool:
-        for key, wanted in self.tests.items():
-            if key in CONDITION_FLAGS:
-                actual = getattr(profile.compliance, key)
-                if actual != wanted:
-                    return False
-            elif key == "certification":
-                if profile.compliance.certification not in wanted:
-                    return False
-            elif key == "max_apr_above":
-                apr = profile.compliance.max_apr
-                if apr is None or apr <= wanted:
-                    return False
-            elif key.endswith("_only"):
-                present = profile.terms(key[: -len("_only")])
-                if not present or not set(present) <= wanted:
-                    return False
-            elif not set(profile.terms(key)) & wanted:
-                return False
-        return True
+    def __post_init__(self):
+        object.__setattr__(self, "_checks", tuple(_check(k, v) for k, v in self.tests.items()))
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(k[: -len("_only")] if k.endswith("_only") else "max_apr" if k == "max_apr_above" else k
+                     for k in self.tests)
+
+    def holds(self, profile_facts: dict) -> bool:
+        return all(check(profile_facts) for check in self._checks)
 
 
 @dataclass(frozen=True)
@@ -75,7 +99,6 @@ class BenchmarkProduct:
     sections: tuple[str, ...]
     outcomes: tuple[Outcome, ...]
     profile: ProductProfile
-    features: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -114,12 +137,18 @@ class Rule:
     section: str
     external_basis: str | None
 
-    def fires(self, profile: ProductProfile) -> bool:
-        return self.when.holds(profile) and not any(c.holds(profile) for c in self.unless)
+    @property
+    def keys(self) -> frozenset[str]:
+        """The profile facts this rule reads, so an edit elsewhere need not re-evaluate it."""
+        tested = [k for c in (self.when, *self.unless) for k in c.facts]
+        return frozenset(tested + (["privacy_control"] if self.mitigated_by else []))
 
-    def applies(self, profile: ProductProfile) -> bool:
+    def fires(self, profile_facts: dict) -> bool:
+        return self.when.holds(profile_facts) and not any(c.holds(profile_facts) for c in self.unless)
+
+    def applies(self, profile_facts: dict) -> bool:
         """Whether the rule's requirement concerns this profile, satisfied or not."""
-        return self.when.holds(profile)
+        return self.when.holds(profile_facts)
 
 
 @dataclass(frozen=True)
@@ -131,6 +160,10 @@ class Relief:
     when: Conditions
     evidence: tuple[str, ...]
     section: str
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.when.facts)
 
 
 @dataclass(frozen=True)
@@ -146,22 +179,24 @@ class Benchmarks:
     reliefs: tuple[Relief, ...]
     weights: Mapping
     pair_counts: Mapping[tuple[str, str], int]
-    token_weights: Mapping[str, float]
-
-    def token_weight(self, tok: str) -> float:
-        """A term's weight in similarity: its kind's weight times its rarity in the catalog (IDF)."""
-        weight = self.token_weights.get(tok)
-        if weight is None:
-            kind = tok.split(":", 1)[0]
-            weight = self.weights["similarity"]["kind_weights"][kind] * math.log(1 + len(self.products))
-        return weight
+    index: "CatalogIndex"
 
     @property
     def by_id(self) -> Mapping[str, BenchmarkProduct]:
         return self._by_id
 
+    @property
+    def reading(self) -> Mapping[str, tuple]:
+        """Rules and reliefs by the profile fact they read: what an edit of that fact re-evaluates."""
+        return self._reading
+
     def __post_init__(self):
         object.__setattr__(self, "_by_id", MappingProxyType({p.id: p for p in self.products}))
+        reading: dict[str, list] = {}
+        for item in (*self.rules, *self.reliefs):
+            for fact in item.keys:
+                reading.setdefault(fact, []).append(item)
+        object.__setattr__(self, "_reading", MappingProxyType({k: tuple(v) for k, v in reading.items()}))
 
 
 SIMILARITY_KINDS = ("domain", "technology", "scenario", "segment", "business_model", "partner")

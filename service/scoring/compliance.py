@@ -3,50 +3,78 @@ mitigated by the controls it has. Inherent risk is before controls, residual aft
 
 from dataclasses import replace
 
-from service.benchmarks.models import Benchmarks
+from service.benchmarks.models import FIELD_FACTS, Benchmarks, Relief, facts
 from service.profile import ProductProfile
-from service.scoring.factors import ComplianceResult, Factor, RequiredControl, evidence, finish
+from service.scoring.factors import ComplianceResult, RequiredControl, Tally
 
 
-def score_compliance(profile: ProductProfile, benchmarks: Benchmarks) -> ComplianceResult:
+def score_compliance(profile: ProductProfile, benchmarks: Benchmarks, out) -> ComplianceResult:
     base = benchmarks.weights["domains"][profile.domain]["compliance_base"]
-    controls = set(profile.compliance.privacy_controls)
-    factors: list[Factor] = []
+    known = facts(profile)
     mandatory: list[RequiredControl] = []
     recommended: list[str] = []
+    points: dict[str, float] = {}
     inherent = base
     for rule in benchmarks.rules:
-        fires = rule.fires(profile)
-        if rule.mandatory and rule.applies(profile):
+        fires = rule.fires(known)
+        if rule.mandatory and rule.applies(known):
             mandatory.append(RequiredControl(rule.id, rule.requirement["en"], rule.requirement["zh"], not fires))
         if not fires:
             continue
         inherent += rule.severity
-        proof = evidence(benchmarks, rule.evidence, sections=[rule.section])
-        field, value = _trigger(rule, profile)
-        factors.append(Factor(rule.id, rule.en, rule.zh, rule.severity, proof, field, value))
-        remaining = rule.severity
-        floor = rule.severity * rule.floor
-        for control, share in rule.mitigated_by:
-            if control not in controls:
-                recommended.append(control)
-                continue
-            cut = min(remaining * share, remaining - floor)
-            remaining -= cut
-            term = benchmarks.vocabulary.term("privacy_control", control)
-            factors.append(Factor(
-                f"{rule.id}.mitigated", f"{term.en} mitigates: {rule.en.lower()}",
-                f"{term.zh}缓解:{rule.zh}", -cut, proof, "compliance.privacy_controls", control,
-            ))
+        recommended += [c for c, _ in rule.mitigated_by if c not in known["privacy_control"]]
+        points[rule.id] = _apply_rule(rule, profile, known, benchmarks, out)
     for relief in benchmarks.reliefs:
-        if relief.when.holds(profile):
-            factors.append(Factor(relief.id, relief.en, relief.zh, relief.points,
-                                  evidence(benchmarks, relief.evidence, sections=[relief.section])))
-    result = finish(base, factors, benchmarks.weights["bands"], result_type=ComplianceResult,
-                    inherent=round(min(100.0, inherent), 2),
-                    mandatory_controls=tuple(mandatory),
-                    recommended_controls=tuple(dict.fromkeys(sorted(recommended))))
+        if relief.when.holds(known):
+            points[relief.id] = relief.points
+            out.add(relief.id, relief.points, en=relief.en, zh=relief.zh, figure_ids=relief.evidence,
+                    sections=[relief.section])
+    result = out.finish(base, benchmarks.weights["bands"], result_type=ComplianceResult,
+                        inherent=round(min(100.0, inherent), 2),
+                        mandatory_controls=tuple(mandatory),
+                        recommended_controls=tuple(dict.fromkeys(sorted(recommended))),
+                        points=points)
     return replace(result, residual=result.score)
+
+
+def rescore_compliance(edited: ProductProfile, field: str, before: ComplianceResult,
+                       benchmarks: Benchmarks) -> ComplianceResult:
+    """Re-evaluate only the rules that read the edited field; the rest keep their points."""
+    known = facts(edited)
+    total = before.unbounded
+    for item in benchmarks.reading.get(FIELD_FACTS[field], ()):
+        total -= before.points.get(item.id, 0.0)
+        if isinstance(item, Relief):
+            total += item.points if item.when.holds(known) else 0.0
+        elif item.fires(known):
+            total += _apply_rule(item, edited, known, benchmarks, Tally())
+    tally = Tally()
+    tally.total = total - before.base
+    return tally.finish(before.base, benchmarks.weights["bands"], result_type=ComplianceResult)
+
+
+def _apply_rule(rule, profile: ProductProfile, known: dict, benchmarks: Benchmarks, out) -> float:
+    """Adds a fired rule and its mitigations to `out`; returns the net points it contributes."""
+    field, value = _trigger(rule, profile) if out.explains else (None, None)
+    out.add(rule.id, rule.severity, en=rule.en, zh=rule.zh, field=field, value=value,
+            figure_ids=rule.evidence, sections=[rule.section])
+    net = round(rule.severity, 2)
+    remaining = rule.severity
+    floor = rule.severity * rule.floor
+    for control, share in rule.mitigated_by:
+        if control not in known["privacy_control"]:
+            continue
+        cut = min(remaining * share, remaining - floor)
+        remaining -= cut
+        net -= round(cut, 2)
+        if out.explains:
+            term = benchmarks.vocabulary.term("privacy_control", control)
+            out.add(f"{rule.id}.mitigated", -cut, en=f"{term.en} mitigates: {rule.en.lower()}",
+                    zh=f"{term.zh}缓解:{rule.zh}", field="compliance.privacy_controls", value=control,
+                    figure_ids=rule.evidence, sections=[rule.section])
+        else:
+            out.add(rule.id, -cut)
+    return net
 
 
 def _trigger(rule, profile: ProductProfile) -> tuple[str | None, object]:

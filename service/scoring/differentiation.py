@@ -2,17 +2,16 @@
 
 from service.benchmarks.models import Benchmarks, combination_pairs
 from service.profile import ProductProfile
-from service.scoring.factors import finish, template_factor, term_label, users_of
+from service.scoring.factors import term_label, users_of
 from service.scoring.neighbours import Neighbourhood
 
 
-def score_differentiation(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmarks,
+def score_differentiation(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmarks, out,
                           exclude=frozenset()):
     weights = benchmarks.weights["differentiation"]
     domain = benchmarks.weights["domains"][profile.domain]
     vocabulary = benchmarks.vocabulary
-    factors = []
-    add = lambda key, points, **kw: factors.append(template_factor(benchmarks, weights[key], key, points, **kw))  # noqa: E731
+    add = lambda key, points, **kw: out.add(key, points, weights[key], **kw)  # noqa: E731
 
     pairs = combination_pairs(profile)
     if pairs:
@@ -76,8 +75,8 @@ def score_differentiation(profile: ProductProfile, hood: Neighbourhood, benchmar
     if hood.rivals:
         w = weights["neighbour_density"]
         add("neighbour_density", max(w["points_per_neighbour"] * hood.density, w["cap"]),
-            params={"count": len(hood.rivals)}, product_ids=[n.product.id for n in hood.rivals[:5]])
-    return finish(domain["differentiation_base"], factors, benchmarks.weights["bands"])
+            params={"count": len(hood.rivals)}, product_ids=hood.rivals[:5])
+    return out.finish(domain["differentiation_base"], benchmarks.weights["bands"])
 
 
 def _pair_counts(pairs, benchmarks: Benchmarks, exclude) -> list[int]:

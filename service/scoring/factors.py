@@ -1,8 +1,8 @@
 """Scorecard arithmetic shared by the three scores: base + signed contributions = score, exactly."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from service.benchmarks.models import Benchmarks, Figure
+from service.benchmarks.models import Benchmarks, Figure, token
 
 PRINCIPAL_REASONS = 4
 BOUND_CODE = "score_bound"
@@ -15,7 +15,7 @@ class Evidence:
     sections: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Factor:
     code: str
     en: str
@@ -57,6 +57,7 @@ class ComplianceResult(ScoreResult):
     residual: float = 0.0
     mandatory_controls: tuple[RequiredControl, ...] = ()
     recommended_controls: tuple[str, ...] = field(default=())
+    points: dict = field(default_factory=dict, compare=False, repr=False)  # net points per rule and relief
 
 
 def evidence(benchmarks: Benchmarks, figure_ids=(), product_ids=(), sections=()) -> Evidence:
@@ -72,37 +73,59 @@ def band(score: float, bands) -> str:
     return "medium" if score >= bands["medium_from"] else "low"
 
 
-def finish(base: float, factors: list[Factor], bands, result_type=ScoreResult, **extra):
-    """Round, clamp to [0, 100] with an explicit bound factor, rank and flag principal reasons."""
-    kept = [replace(f, contribution=round(f.contribution, 2)) for f in factors]
-    kept = [f for f in kept if f.contribution != 0]
-    raw = base + sum(f.contribution for f in kept)
-    bounded = min(100.0, max(0.0, raw))
-    if abs(bounded - raw) >= 0.005:
-        kept.append(Factor(BOUND_CODE, "Score held within 0-100", "分数限定在0-100之间", round(bounded - raw, 2)))
-    kept.sort(key=lambda f: (-abs(f.contribution), f.code, str(f.value)))
-    reasons = [i for i, f in enumerate(kept) if f.code != BOUND_CODE][:PRINCIPAL_REASONS]
-    ranked = tuple(replace(f, principal=i in reasons) for i, f in enumerate(kept))
-    score = round(base + sum(f.contribution for f in ranked), 2)
-    return result_type(score=score, band=band(score, bands), base=base, factors=ranked, unbounded=round(raw, 2),
-                       **extra)
+class Explain:
+    """Collects factors with their texts and evidence: the report a caller reads."""
+
+    explains = True
+
+    def __init__(self, benchmarks: Benchmarks):
+        self.benchmarks = benchmarks
+        self.factors: list[Factor] = []
+
+    def add(self, code: str, points: float, template=None, *, en="", zh="", params=None, field=None, value=None,
+            product_ids=(), figure_ids=(), sections=()) -> None:
+        points = round(points, 2)
+        if points == 0:
+            return
+        figures = [*(template.get("evidence", ()) if template else ()), *figure_ids]
+        products = [*(template.get("benchmarks", ()) if template else ()), *product_ids]
+        if template:
+            params = params or {}
+            pick = lambda lang: {k: (v[lang] if isinstance(v, tuple) else v) for k, v in params.items()}  # noqa: E731
+            en, zh = template["en"].format(**pick(0)), template["zh"].format(**pick(1))
+        self.factors.append(Factor(code, en, zh, points, evidence(self.benchmarks, figures, products, sections),
+                                   field, value))
+
+    def finish(self, base: float, bands, result_type=ScoreResult, **extra):
+        """Clamp to [0, 100] with an explicit bound factor, rank, and flag the principal reasons."""
+        raw = base + sum(f.contribution for f in self.factors)
+        bounded = min(100.0, max(0.0, raw))
+        factors = sorted(self.factors, key=lambda f: (-abs(f.contribution), f.code, str(f.value)))
+        for factor in factors[:PRINCIPAL_REASONS]:
+            factor.principal = True
+        if abs(bounded - raw) >= 0.005:
+            factors.append(Factor(BOUND_CODE, "Score held within 0-100", "分数限定在0-100之间", round(bounded - raw, 2)))
+        score = round(base + sum(f.contribution for f in factors), 2)
+        return result_type(score=score, band=band(score, bands), base=base, factors=tuple(factors),
+                           unbounded=round(raw, 2), **extra)
 
 
-def template_factor(benchmarks: Benchmarks, weights, code: str, contribution: float, *,
-                    params=None, field=None, value=None, product_ids=(), figure_ids=()) -> Factor:
-    """A factor whose texts come from the weights file; a (en, zh) pair fills each language."""
-    params = params or {}
-    pick = lambda lang: {k: (v[lang] if isinstance(v, tuple) else v) for k, v in params.items()}  # noqa: E731
-    return Factor(
-        code=code,
-        en=weights["en"].format(**pick(0)),
-        zh=weights["zh"].format(**pick(1)),
-        contribution=contribution,
-        evidence=evidence(benchmarks, [*weights.get("evidence", ()), *figure_ids],
-                          [*weights.get("benchmarks", ()), *product_ids]),
-        field=field,
-        value=value,
-    )
+class Tally:
+    """Adds contributions up without texts or evidence: for re-scoring recommendation candidates."""
+
+    explains = False
+
+    def __init__(self, benchmarks: Benchmarks | None = None):
+        self.total = 0.0
+
+    def add(self, code: str, points: float, *args, **kwargs) -> None:
+        self.total += round(points, 2)
+
+    def finish(self, base: float, bands, result_type=ScoreResult, **extra):
+        raw = base + self.total
+        score = round(min(100.0, max(0.0, raw)), 2)
+        return result_type(score=score, band=band(score, bands), base=base, factors=(), unbounded=round(raw, 2),
+                           **extra)
 
 
 def term_label(benchmarks: Benchmarks, kind: str, code: str) -> tuple[str, str]:
@@ -112,4 +135,4 @@ def term_label(benchmarks: Benchmarks, kind: str, code: str) -> tuple[str, str]:
 
 def users_of(benchmarks: Benchmarks, kind: str, code: str, limit: int = 5) -> list[str]:
     """Catalog products that use a term: the benchmark evidence for a term-driven factor."""
-    return [p.id for p in benchmarks.products if code in p.profile.terms(kind)][:limit]
+    return benchmarks.index.users(token(kind, code), limit)

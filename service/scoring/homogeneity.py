@@ -2,24 +2,22 @@
 
 from service.benchmarks.models import Benchmarks
 from service.profile import ProductProfile
-from service.scoring.factors import HomogeneityResult, finish, template_factor, term_label, users_of
+from service.scoring.factors import HomogeneityResult, term_label, users_of
 from service.scoring.neighbours import Neighbourhood
 
 
-def score_homogeneity(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmarks) -> HomogeneityResult:
+def score_homogeneity(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmarks, out) -> HomogeneityResult:
     weights = benchmarks.weights["homogeneity"]
     domain = benchmarks.weights["domains"][profile.domain]
-    factors = []
-    add = lambda key, points, **kw: factors.append(template_factor(benchmarks, weights[key], key, points, **kw))  # noqa: E731
+    add = lambda key, points, **kw: out.add(key, points, weights[key], **kw)  # noqa: E731
 
     if hood.rivals:
         w = weights["neighbour_density"]
         add("neighbour_density", min(w["points_per_neighbour"] * hood.density, w["cap"]),
             params={"count": len(hood.rivals), "density": f"{hood.density:.2f}"},
-            product_ids=[n.product.id for n in hood.rivals[:5]])
-        lookalikes = [n for n in hood.rivals if n.product.verdict == "homogeneous"]
-        if lookalikes:
-            nearest = lookalikes[0]
+            product_ids=hood.rivals[:5])
+        nearest = hood.closest_homogeneous
+        if nearest:
             add("homogeneous_neighbour", weights["homogeneous_neighbour"]["points"] * nearest.similarity,
                 params={"label": (nearest.product.name_en, nearest.product.name_zh),
                         "similarity": f"{nearest.similarity:.2f}"},
@@ -53,8 +51,8 @@ def score_homogeneity(profile: ProductProfile, hood: Neighbourhood, benchmarks: 
     crowding = weights["crowding"]
     verdict = ("saturated" if hood.density >= crowding["saturated_from"]
                else "crowded" if hood.density >= crowding["crowded_from"] else "open")
-    return finish(
-        domain["homogeneity_base"], factors, benchmarks.weights["bands"], result_type=HomogeneityResult,
+    return out.finish(
+        domain["homogeneity_base"], benchmarks.weights["bands"], result_type=HomogeneityResult,
         crowding=verdict, effective_rivals=hood.effective_rivals, neighbour_density=hood.density,
     )
 

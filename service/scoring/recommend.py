@@ -131,7 +131,7 @@ def recommend(profile: ProductProfile, benchmarks: Benchmarks, baseline: tuple, 
     """Measure every candidate edit with `rescore`; keep those that help, mandatory ones first."""
     found = []
     for edit, mandatory in candidate_edits(profile, benchmarks, baseline[2]).items():
-        after = rescore(apply_edit(profile, edit))
+        after = rescore(apply_edit(profile, edit), edit.field)
         improvement = gain(baseline, after)
         if improvement > 0 or mandatory:
             effect = Effect(*(round(a.score - b.score, 2) for a, b in zip(after, baseline)))

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from service.benchmarks.market import MarketSlice, build_slice
 from service.benchmarks.models import Benchmarks, profile_features
 from service.profile import ProductProfile
-from service.scoring.compliance import score_compliance
+from service.scoring.compliance import rescore_compliance, score_compliance
 from service.scoring.differentiation import score_differentiation
-from service.scoring.factors import ComplianceResult, HomogeneityResult, ScoreResult
+from service.scoring.factors import ComplianceResult, Explain, HomogeneityResult, ScoreResult, Tally
 from service.scoring.homogeneity import score_homogeneity
 from service.scoring.neighbours import Neighbourhood, neighbourhood
 from service.scoring.recommend import Recommendation, recommend
@@ -45,16 +45,25 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     market = market or build_slice(benchmarks, profile.domain)
     exclude = frozenset(exclude)
 
-    def three(candidate: ProductProfile):
-        hood = neighbourhood(candidate, benchmarks, market, exclude)
-        return (hood, score_differentiation(candidate, hood, benchmarks, exclude),
-                score_homogeneity(candidate, hood, benchmarks), score_compliance(candidate, benchmarks))
-
-    hood, differentiation, homogeneity, compliance = three(profile)
+    hood = neighbourhood(profile, benchmarks, market, exclude)
+    differentiation = score_differentiation(profile, hood, benchmarks, Explain(benchmarks), exclude)
+    homogeneity = score_homogeneity(profile, hood, benchmarks, Explain(benchmarks))
+    compliance = score_compliance(profile, benchmarks, Explain(benchmarks))
     recommendations = ()
     if with_recommendations:
-        recommendations = recommend(profile, benchmarks, (differentiation, homogeneity, compliance),
-                                    lambda edited: three(edited)[1:])
+        baseline = (differentiation, homogeneity, compliance)
+
+        def rescore(edited: ProductProfile, field: str):
+            """Numbers only, and only what the edit touches: compliance rules that read the edited
+            field; the market scores only when a term that places the product in its market changed."""
+            risk = rescore_compliance(edited, field, compliance, benchmarks)
+            if field.startswith("compliance."):
+                return differentiation, homogeneity, risk
+            edited_hood = neighbourhood(edited, benchmarks, market, exclude, with_nearest=False)
+            return (score_differentiation(edited, edited_hood, benchmarks, Tally(), exclude),
+                    score_homogeneity(edited, edited_hood, benchmarks, Tally()), risk)
+
+        recommendations = recommend(profile, benchmarks, baseline, rescore)
     return ScoreReport(
         profile=profile,
         differentiation=differentiation,
@@ -77,8 +86,9 @@ def coverage(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmark
     features = profile_features(profile) - {f"domain:{profile.domain}"}
     if not features:
         return 0.0
-    known = set().union(*(p.features for p in benchmarks.products if p.id not in exclude))
-    share = len(features & known) / len(features)
+    left_out = [profile_features(benchmarks.by_id[i].profile) for i in exclude if i in benchmarks.by_id]
+    known = [t for t in features if benchmarks.index.document_frequency(t) > sum(t in f for f in left_out)]
+    share = len(known) / len(features)
     if not hood.rivals:
         share *= benchmarks.weights["coverage"]["without_neighbours_factor"]
     return round(share, 3)

@@ -1,0 +1,69 @@
+"""A sparse, vectorised index of the catalog, built once at load: what makes neighbour search and
+term statistics cost microseconds per request instead of a pass over every product."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from service.benchmarks.models import SIMILARITY_KINDS, token
+
+_DTYPE = np.float64
+
+
+@dataclass(frozen=True, eq=False)
+class CatalogIndex:
+    ids: tuple[str, ...]
+    position: dict                  # product id -> row
+    id_rank: np.ndarray             # position of each product in id order, for deterministic ties
+    postings: dict                  # token -> sorted int32 array of products using it
+    weights: dict                   # token -> similarity weight (kind weight x IDF)
+    product_weight: np.ndarray      # sum of each product's token weights
+    domain_codes: tuple[str, ...]
+    domain_of: np.ndarray           # product -> index into domain_codes
+    homogeneous: np.ndarray         # bool: the report calls the product homogeneous
+    unseen_idf: float               # IDF of a term no product uses
+
+    @classmethod
+    def build(cls, products, kind_weights) -> "CatalogIndex":
+        count = len(products)
+        lists: dict[str, list[int]] = {}
+        for i, product in enumerate(products):
+            for kind in SIMILARITY_KINDS:
+                for code in product.profile.terms(kind):
+                    lists.setdefault(token(kind, code), []).append(i)
+        weights = {tok: kind_weights[tok.split(":", 1)[0]] * math.log((1 + count) / (1 + len(members)))
+                   for tok, members in lists.items()}
+        product_weight = np.zeros(count, dtype=_DTYPE)
+        postings = {}
+        for tok, members in lists.items():
+            postings[tok] = np.asarray(members, dtype=np.int32)
+            product_weight[postings[tok]] += weights[tok]
+        domain_codes = tuple(sorted({p.profile.domain for p in products}))
+        position = {d: i for i, d in enumerate(domain_codes)}
+        ids = tuple(p.id for p in products)
+        return cls(
+            ids=ids,
+            position={product_id: i for i, product_id in enumerate(ids)},
+            id_rank=np.argsort(np.argsort(np.asarray(ids, dtype=object), kind="stable"), kind="stable"),
+            postings=postings,
+            weights=weights,
+            product_weight=product_weight,
+            domain_codes=domain_codes,
+            domain_of=np.asarray([position[p.profile.domain] for p in products], dtype=np.int16),
+            homogeneous=np.asarray([p.verdict == "homogeneous" for p in products], dtype=bool),
+            unseen_idf=math.log(1 + count),
+        )
+
+    def weight(self, tok: str, kind_weights) -> float:
+        known = self.weights.get(tok)
+        return known if known is not None else kind_weights[tok.split(":", 1)[0]] * self.unseen_idf
+
+    def document_frequency(self, tok: str) -> int:
+        members = self.postings.get(tok)
+        return 0 if members is None else len(members)
+
+    def users(self, tok: str, limit: int) -> list[str]:
+        members = self.postings.get(tok)
+        return [] if members is None else [self.ids[i] for i in members[:limit]]
+
