@@ -19,7 +19,7 @@ KIND_FIELDS = {kind: name for name, kind in FIELD_KINDS.items()}
 KIND_FIELDS["domain"] = "domain"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Compliance:
     licenses: tuple[str, ...] = ()
     data_sources: tuple[str, ...] = ()
@@ -30,7 +30,7 @@ class Compliance:
     max_apr: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductProfile:
     domain: str
     name: str = ""

@@ -83,14 +83,14 @@ class Figure:
     zh: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     section: str
     en: str
     zh: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BenchmarkProduct:
     id: str
     name_en: str

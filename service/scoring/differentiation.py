@@ -72,10 +72,10 @@ def score_differentiation(profile: ProductProfile, hood: Neighbourhood, benchmar
             add("lookalike_pattern", weights["lookalike_pattern"]["points"], params={"label": (term.en, term.zh)},
                 field="business_model", value=code, figure_ids=[term.lookalike["evidence"]],
                 product_ids=users_of(benchmarks, "business_model", code))
-    if hood.rivals:
+    if hood.rival_count:
         w = weights["neighbour_density"]
         add("neighbour_density", max(w["points_per_neighbour"] * hood.density, w["cap"]),
-            params={"count": len(hood.rivals)}, product_ids=hood.rivals[:5])
+            params={"count": hood.rival_count}, product_ids=hood.rivals)
     return out.finish(domain["differentiation_base"], benchmarks.weights["bands"])
 
 

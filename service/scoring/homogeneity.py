@@ -11,11 +11,11 @@ def score_homogeneity(profile: ProductProfile, hood: Neighbourhood, benchmarks: 
     domain = benchmarks.weights["domains"][profile.domain]
     add = lambda key, points, **kw: out.add(key, points, weights[key], **kw)  # noqa: E731
 
-    if hood.rivals:
+    if hood.rival_count:
         w = weights["neighbour_density"]
         add("neighbour_density", min(w["points_per_neighbour"] * hood.density, w["cap"]),
-            params={"count": len(hood.rivals), "density": f"{hood.density:.2f}"},
-            product_ids=hood.rivals[:5])
+            params={"count": hood.rival_count, "density": f"{hood.density:.2f}"},
+            product_ids=hood.rivals)
         nearest = hood.closest_homogeneous
         if nearest:
             add("homogeneous_neighbour", weights["homogeneous_neighbour"]["points"] * nearest.similarity,

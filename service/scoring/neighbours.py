@@ -2,7 +2,8 @@
 
 Similarity is a weighted Jaccard over terms (kind weight x IDF). A product that shares nothing
 but the domain with the profile is not a neighbour, so only the postings of the profile's other
-terms are visited: the cost grows with how popular its terms are, not with the catalog."""
+terms are visited. Adding a term to a profile lowers the similarity of every product without it,
+so a recommendation that adds a term re-scores only the current rivals and the term's postings."""
 
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from service.benchmarks.models import Benchmarks, BenchmarkProduct, profile_feat
 from service.profile import ProductProfile
 
 _ROUND = 4
+_EMPTY_ROWS = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -22,48 +24,80 @@ class Neighbour:
     shared: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Neighbourhood:
     nearest: tuple[Neighbour, ...]
-    rivals: tuple[str, ...]            # ids of same-market products above the threshold, closest first
+    rivals: tuple[str, ...]            # ids of the closest same-market products above the threshold
+    rival_count: int
     density: float                      # sum of the rivals' similarities
     effective_rivals: float             # 1/HHI of the rivals' similarity shares
     closest_homogeneous: Neighbour | None
     rare_technologies: tuple[str, ...]
+    rival_rows: np.ndarray              # every rival, for with_added_term
+    shared_weight: np.ndarray | None    # per catalog row: non-domain term weight shared with the profile
+    own_weight: float
 
 
 def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice,
                   exclude=frozenset(), with_nearest: bool = True) -> Neighbourhood:
     """Nearest products over the whole catalog; rivals (density, 1/HHI) within the market slice."""
-    index = benchmarks.index
-    settings = benchmarks.weights["similarity"]
     features = profile_features(profile)
-    candidates, similarity = _similarities(features, profile.domain, benchmarks, exclude)
-
-    domain_row = index.domain_codes.index(profile.domain) if profile.domain in index.domain_codes else -1
-    in_market = (index.domain_of[candidates] == domain_row) & (similarity >= settings["neighbour_threshold"])
-    rival_rows, rival_sims = _ranked(candidates[in_market], similarity[in_market], index)
-    total = float(rival_sims.sum())
-    squares = float((rival_sims ** 2).sum())
-    homogeneous = np.flatnonzero(index.homogeneous[rival_rows])
-    closest = None
-    if homogeneous.size:
-        row = homogeneous[0]
-        closest = Neighbour(benchmarks.products[rival_rows[row]], float(rival_sims[row]))
-
+    own = _own_weight(features, benchmarks)
+    shared = _shared_weights(features, profile.domain, benchmarks)
+    rows = _EMPTY_ROWS if shared is None else _without(np.flatnonzero(shared), exclude, benchmarks.index)
+    overlap = _with_domain(rows, shared, profile.domain, benchmarks)
     nearest = ()
     if with_nearest:
-        k = settings["nearest_k"]
+        similarity = _similarity(rows, overlap, own, benchmarks)
         positive = similarity > 0
-        top_rows, top_sims = _ranked(candidates[positive], similarity[positive], index, k)
-        nearest = tuple(
-            Neighbour(p, float(s), tuple(sorted(features & profile_features(p.profile))))
-            for p, s in ((benchmarks.products[r], s) for r, s in zip(top_rows, top_sims))
-        )
+        top_rows, top_sims = _ranked(rows[positive], similarity[positive], benchmarks.index,
+                                     benchmarks.weights["similarity"]["nearest_k"])
+        nearest = tuple(Neighbour(benchmarks.products[r], float(s),
+                                  tuple(sorted(features & profile_features(benchmarks.products[r].profile))))
+                        for r, s in zip(top_rows, top_sims))
+    return _summarise(profile, rows, overlap, own, shared, nearest, benchmarks, market, exclude)
+
+
+def with_added_term(hood: Neighbourhood, edited: ProductProfile, kind: str, code: str,
+                    benchmarks: Benchmarks, market: MarketSlice, exclude=frozenset()) -> Neighbourhood:
+    """The neighbourhood after adding one term, from the rivals before it and the term's postings."""
+    index = benchmarks.index
+    tok = token(kind, code)
+    own = hood.own_weight + _own_weight((tok,), benchmarks)
+    rows = hood.rival_rows
+    members = index.postings.get(tok)
+    has_term = None
+    if members is not None:
+        members = _without(members, exclude, index)
+        in_market = members[index.domain_of[members] == _domain_row(edited.domain, index)]
+        rows = np.union1d(rows, in_market)
+        has_term = np.zeros(len(index.ids), dtype=bool)
+        has_term[members] = True
+    overlap = _with_domain(rows, hood.shared_weight, edited.domain, benchmarks)
+    if has_term is not None:
+        overlap = overlap + index.weights[tok] * has_term[rows]
+    return _summarise(edited, rows, overlap, own, None, (), benchmarks, market, exclude)
+
+
+def _summarise(profile, rows, overlap, own, shared, nearest, benchmarks, market, exclude) -> Neighbourhood:
+    index = benchmarks.index
+    similarity = _similarity(rows, overlap, own, benchmarks)
+    threshold = benchmarks.weights["similarity"]["neighbour_threshold"]
+    in_market = (index.domain_of[rows] == _domain_row(profile.domain, index)) & (similarity >= threshold)
+    rival_rows, rival_sims = rows[in_market], similarity[in_market]
+    total = float(rival_sims.sum())
+    squares = float((rival_sims ** 2).sum())
+    closest = None
+    homogeneous = index.homogeneous[rival_rows]
+    if homogeneous.any():
+        [row], [sim] = _ranked(rival_rows[homogeneous], rival_sims[homogeneous], index, 1)
+        closest = Neighbour(benchmarks.products[row], float(sim))
+    top_rows, _ = _ranked(rival_rows, rival_sims, index, 5)
     most = benchmarks.weights["homogeneity"]["distinctive_technology"]["max_rivals_using"]
     return Neighbourhood(
         nearest=nearest,
-        rivals=tuple(index.ids[r] for r in rival_rows),
+        rivals=tuple(index.ids[r] for r in top_rows),
+        rival_count=int(rival_rows.size),
         density=round(total, _ROUND),
         effective_rivals=round(total * total / squares, 2) if squares else 0.0,
         closest_homogeneous=closest,
@@ -71,40 +105,60 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
             code for code in profile.tech_stack
             if market.users(token("technology", code), benchmarks, exclude) <= most
         )),
+        rival_rows=rival_rows,
+        shared_weight=shared,
+        own_weight=own,
     )
 
 
-def _similarities(features, domain: str, benchmarks: Benchmarks, exclude):
-    """Candidate rows (products sharing a non-domain term) and their rounded similarities."""
-    index = benchmarks.index
+def _domain_row(domain: str, index) -> int:
+    return index.domain_codes.index(domain) if domain in index.domain_codes else -1
+
+
+def _own_weight(features, benchmarks: Benchmarks) -> float:
     kind_weights = benchmarks.weights["similarity"]["kind_weights"]
-    own_weight = sum(index.weight(t, kind_weights) for t in features)
+    return sum(benchmarks.index.weight(t, kind_weights) for t in features)
+
+
+def _shared_weights(features, domain: str, benchmarks: Benchmarks):
+    """Per catalog row, the weight of the non-domain terms it shares with the profile (None if none)."""
+    index = benchmarks.index
     domain_token = token("domain", domain)
     shared = [t for t in features if t != domain_token and t in index.postings]
     if not shared:
-        return np.empty(0, dtype=np.int32), np.empty(0)
-    candidates = np.unique(np.concatenate([index.postings[t] for t in shared]))
-    overlap = np.zeros(candidates.size)
+        return None
+    weights = np.zeros(len(index.ids))
     for t in shared:
-        overlap[np.searchsorted(candidates, index.postings[t])] += index.weights[t]
-    if domain_token in index.weights and domain in index.domain_codes:
-        same_domain = index.domain_of[candidates] == index.domain_codes.index(domain)
-        overlap += index.weights[domain_token] * same_domain
-    similarity = np.round(overlap / (own_weight + index.product_weight[candidates] - overlap), _ROUND)
-    if exclude:
-        rows = [index.position[i] for i in exclude if i in index.position]
-        keep = ~np.isin(candidates, rows)
-        candidates, similarity = candidates[keep], similarity[keep]
-    return candidates, similarity
+        weights[index.postings[t]] += index.weights[t]
+    return weights
 
 
-def _ranked(rows, sims, index, limit: int | None = None):
-    """Rows by similarity, highest first, ties by product id; only the top `limit` are sorted."""
-    if limit is not None and rows.size > limit:
+def _with_domain(rows, shared, domain: str, benchmarks: Benchmarks):
+    """The full overlap of `rows` with the profile: shared non-domain weight plus the domain's."""
+    index = benchmarks.index
+    overlap = shared[rows] if shared is not None else np.zeros(rows.size)
+    domain_token = token("domain", domain)
+    if domain_token in index.weights:
+        overlap = overlap + index.weights[domain_token] * (index.domain_of[rows] == _domain_row(domain, index))
+    return overlap
+
+
+def _without(rows, exclude, index):
+    if not exclude:
+        return rows
+    left_out = [index.position[i] for i in exclude if i in index.position]
+    return rows[~np.isin(rows, left_out)] if left_out else rows
+
+
+def _similarity(rows, overlap, own, benchmarks: Benchmarks):
+    return np.round(overlap / (own + benchmarks.index.product_weight[rows] - overlap), _ROUND)
+
+
+def _ranked(rows, sims, index, limit: int):
+    """The top `limit` rows by similarity, ties by product id; only those are sorted."""
+    if rows.size > limit:
         cut = np.partition(sims, rows.size - limit)[rows.size - limit]
         keep = sims >= cut
         rows, sims = rows[keep], sims[keep]
-    order = np.lexsort((index.id_rank[rows], -sims))
-    if limit is not None:
-        order = order[:limit]
+    order = np.lexsort((index.id_rank[rows], -sims))[:limit]
     return rows[order], sims[order]

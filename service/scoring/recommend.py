@@ -1,8 +1,8 @@
 """Recommendations: concrete profile edits, each measured by re-scoring the edited profile."""
 
-from collections import Counter
 from dataclasses import dataclass, replace
 
+from service.benchmarks.market import MarketSlice
 from service.benchmarks.models import Benchmarks
 from service.profile import ProductProfile
 from service.scoring.factors import ComplianceResult
@@ -74,7 +74,8 @@ def apply_edit(profile: ProductProfile, edit: Edit) -> ProductProfile:
     return replace(profile, compliance=changed) if compliance_field else changed
 
 
-def candidate_edits(profile: ProductProfile, benchmarks: Benchmarks, compliance: ComplianceResult) -> dict[Edit, bool]:
+def candidate_edits(profile: ProductProfile, benchmarks: Benchmarks, compliance: ComplianceResult,
+                    market: MarketSlice) -> dict[Edit, bool]:
     """Edits worth measuring, each mapped to whether it meets a mandatory requirement."""
     edits: dict[Edit, bool] = {}
     unmet = {c.rule for c in compliance.mandatory_controls if not c.satisfied}
@@ -94,25 +95,29 @@ def candidate_edits(profile: ProductProfile, benchmarks: Benchmarks, compliance:
             edits.setdefault(Edit("remove", "business_model", code), False)
 
     limits = benchmarks.weights["recommendations"]
-    peers = [p.profile for p in benchmarks.products
-             if p.profile.domain == profile.domain and p.verdict == "differentiated"]
     needs = [benchmarks.segment_needs[s] for s in sorted(profile.target_segments) if s in benchmarks.segment_needs]
     for field, kind, from_needs, limit in (
         ("scenarios", "scenario", [c for n in needs for c in sorted(n.scenarios)], limits["max_scenarios"]),
         ("tech_stack", "technology", [c for n in needs for c in sorted(n.technologies)], limits["max_technologies"]),
         ("partners", "partner", [], limits["max_partners"]),
     ):
-        popular = Counter(c for p in peers for c in p.terms(kind))
+        popular = _leading(market, kind)
         ranked = from_needs + sorted(popular, key=lambda c: (-popular[c], c))
         fresh = [c for c in dict.fromkeys(ranked) if c not in profile.terms(kind)]
         for code in fresh[:limit]:
             edits.setdefault(Edit("add", field, code), False)
     diversified = benchmarks.weights["differentiation"]["diversified_revenue"]["models"]
     if not set(diversified) & set(profile.business_model):
-        popular = Counter(c for p in peers for c in p.business_model if c in diversified)
+        popular = {c: n for c, n in _leading(market, "business_model").items() if c in diversified}
         for code in sorted(popular, key=lambda c: (-popular[c], c))[:2]:
             edits.setdefault(Edit("add", "business_model", code), False)
     return edits
+
+
+def _leading(market: MarketSlice, kind: str) -> dict[str, int]:
+    """Terms of one kind that the market's differentiated products use, with how many use each."""
+    prefix = f"{kind}:"
+    return {tok[len(prefix):]: n for tok, n in market.leader_terms.items() if tok.startswith(prefix)}
 
 
 def describe(edit: Edit, benchmarks: Benchmarks) -> tuple[str, str]:
@@ -127,11 +132,12 @@ def describe(edit: Edit, benchmarks: Benchmarks) -> tuple[str, str]:
     return f"{verb_en} {field_en}: {value_en}", f"{verb_zh}{field_zh}:{value_zh}"
 
 
-def recommend(profile: ProductProfile, benchmarks: Benchmarks, baseline: tuple, rescore) -> tuple[Recommendation, ...]:
+def recommend(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice, baseline: tuple,
+              rescore) -> tuple[Recommendation, ...]:
     """Measure every candidate edit with `rescore`; keep those that help, mandatory ones first."""
     found = []
-    for edit, mandatory in candidate_edits(profile, benchmarks, baseline[2]).items():
-        after = rescore(apply_edit(profile, edit), edit.field)
+    for edit, mandatory in candidate_edits(profile, benchmarks, baseline[2], market).items():
+        after = rescore(apply_edit(profile, edit), edit.action, edit.field, edit.value)
         improvement = gain(baseline, after)
         if improvement > 0 or mandatory:
             effect = Effect(*(round(a.score - b.score, 2) for a, b in zip(after, baseline)))

@@ -9,10 +9,13 @@ from service.scoring.compliance import rescore_compliance, score_compliance
 from service.scoring.differentiation import score_differentiation
 from service.scoring.factors import ComplianceResult, Explain, HomogeneityResult, ScoreResult, Tally
 from service.scoring.homogeneity import score_homogeneity
-from service.scoring.neighbours import Neighbourhood, neighbourhood
+from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_term
 from service.scoring.recommend import Recommendation, recommend
 
 MODEL_VERSION = "1.0.0"
+# Profile fields whose added terms place a product in its market (similarity terms).
+ADDABLE = {"tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
+           "business_model": "business_model", "partners": "partner"}
 
 
 @dataclass(frozen=True)
@@ -53,17 +56,20 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     if with_recommendations:
         baseline = (differentiation, homogeneity, compliance)
 
-        def rescore(edited: ProductProfile, field: str):
+        def rescore(edited: ProductProfile, action: str, field: str, value):
             """Numbers only, and only what the edit touches: compliance rules that read the edited
             field; the market scores only when a term that places the product in its market changed."""
             risk = rescore_compliance(edited, field, compliance, benchmarks)
             if field.startswith("compliance."):
                 return differentiation, homogeneity, risk
-            edited_hood = neighbourhood(edited, benchmarks, market, exclude, with_nearest=False)
+            if action == "add" and field in ADDABLE:
+                edited_hood = with_added_term(hood, edited, ADDABLE[field], value, benchmarks, market, exclude)
+            else:
+                edited_hood = neighbourhood(edited, benchmarks, market, exclude, with_nearest=False)
             return (score_differentiation(edited, edited_hood, benchmarks, Tally(), exclude),
                     score_homogeneity(edited, edited_hood, benchmarks, Tally()), risk)
 
-        recommendations = recommend(profile, benchmarks, baseline, rescore)
+        recommendations = recommend(profile, benchmarks, market, baseline, rescore)
     return ScoreReport(
         profile=profile,
         differentiation=differentiation,
@@ -89,6 +95,6 @@ def coverage(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmark
     left_out = [profile_features(benchmarks.by_id[i].profile) for i in exclude if i in benchmarks.by_id]
     known = [t for t in features if benchmarks.index.document_frequency(t) > sum(t in f for f in left_out)]
     share = len(known) / len(features)
-    if not hood.rivals:
+    if not hood.rival_count:
         share *= benchmarks.weights["coverage"]["without_neighbours_factor"]
     return round(share, 3)

@@ -122,3 +122,27 @@ def test_every_spelling_survives_case_width_and_spacing(pair, variant):
 @pytest.mark.parametrize("kind", VOCABULARY.kinds)
 def test_every_kind_has_terms(kind):
     assert VOCABULARY.terms(kind)
+
+
+ADDABLE_KINDS = {"tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
+                 "business_model": "business_model", "partners": "partner"}
+
+
+@quick
+@given(profiles, st.sampled_from(sorted(ADDABLE_KINDS)), st.data())
+def test_adding_a_term_incrementally_matches_a_full_recompute(profile, field, data):
+    from service.benchmarks.market import build_slice
+    from service.scoring.neighbours import neighbourhood, with_added_term
+
+    kind = ADDABLE_KINDS[field]
+    code = data.draw(st.sampled_from([t.code for t in VOCABULARY.terms(kind)]))
+    if code in getattr(profile, field):
+        return
+    edited = replace(profile, **{field: getattr(profile, field) + (code,)})
+    market = build_slice(BENCHMARKS, profile.domain)
+    before = neighbourhood(profile, BENCHMARKS, market, with_nearest=False)
+    incremental = with_added_term(before, edited, kind, code, BENCHMARKS, market)
+    full = neighbourhood(edited, BENCHMARKS, market, with_nearest=False)
+    assert (incremental.rivals, incremental.rival_count, incremental.density, incremental.effective_rivals) == (
+        full.rivals, full.rival_count, full.density, full.effective_rivals)
+    assert incremental.closest_homogeneous == full.closest_homogeneous
