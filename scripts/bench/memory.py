@@ -71,9 +71,9 @@ def main() -> None:
                 started = time.monotonic()
                 while True:
                     try:
-                        if requests.get(f"{base}/readyz", timeout=1).ok and len(worker_rss_mb(server.pid)) >= 2:
+                        if requests.get(f"{base}/readyz", timeout=5).ok and len(worker_rss_mb(server.pid)) >= 2:
                             break
-                    except requests.ConnectionError:
+                    except requests.RequestException:
                         pass
                     time.sleep(0.2)
                 time.sleep(2)

@@ -93,7 +93,7 @@ def _assign_request_id():
 
 
 def _require_json_body():
-    if request.method not in ("POST", "PUT", "PATCH"):
+    if request.routing_exception is not None or request.method not in ("POST", "PUT", "PATCH"):
         return
     if not request.is_json:
         raise UnsupportedMediaType(

@@ -75,8 +75,9 @@ def handle_http_exception(error: HTTPException):
         detail = f"{len(errors)} field(s) failed validation; see errors."
     else:
         detail = error.description or error.name
-    return respond(problem_body(status, error.name, detail, _SLUGS.get(status, "http-error"), errors),
-                   data.get("headers"))
+    headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
+    headers.update(data.get("headers") or {})
+    return respond(problem_body(status, error.name, detail, _SLUGS.get(status, "http-error"), errors), headers)
 
 
 def validation_errors(messages, schema: Schema | None, path: str = ""):

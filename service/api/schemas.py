@@ -22,9 +22,17 @@ class StrictFloat(fields.Float):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: 0, 1, "yes" or "true" are type errors, not guesses."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean: send true or false.")
+        return value
+
+
 def _strict_bool(description: str):
-    return fields.Boolean(truthy={True}, falsy={False}, load_default=False,
-                          metadata={"description": description})
+    return StrictBoolean(load_default=False, metadata={"description": description})
 
 
 def _terms(description: str, example):

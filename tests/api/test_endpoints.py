@@ -121,6 +121,7 @@ def test_unknown_field_is_rejected_with_a_suggestion(client):
     ({"compliance": {"max_apr": "0.24"}}, "compliance.max_apr"),
     ({"compliance": {"max_apr": 24}}, "compliance.max_apr"),
     ({"compliance": {"cross_border": "yes"}}, "compliance.cross_border"),
+    ({"compliance": {"sandbox": 0}}, "compliance.sandbox"),
     ({"compliance": {"certification": "done"}}, "compliance.certification"),
     ({"name": ""}, "name"),
     ({"tech_stack": ["iot"] * 51}, "tech_stack"),
@@ -151,7 +152,9 @@ def test_malformed_empty_wrong_type_and_oversized_bodies(client):
 def test_not_found_and_method_not_allowed(client):
     _problem(client.get("/v1/benchmarks/no-such-product"), 404)
     _problem(client.get("/v1/nothing-here"), 404)
-    _problem(client.get("/v1/scores"), 405)
+    not_allowed = client.get("/v1/scores")
+    _problem(not_allowed, 405)
+    assert "POST" in not_allowed.headers["Allow"]
 
 
 def test_bad_query_parameters(client):
