@@ -2,6 +2,13 @@
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+
+# Every worker writes its metrics here so that /metrics adds them up (prometheus_client multiprocess
+# mode). Set before any worker imports prometheus_client; wiped when the master starts.
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"diffscore-metrics-{os.getpid()}"))
 
 bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
@@ -16,6 +23,19 @@ max_requests_jitter = 2000
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The app (benchmark data, cache clients) is created in each worker after the fork.
 preload_app = False
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# The app writes one JSON line per request (route, status, latency, cache, request id); gunicorn's
+# own access log is off unless asked for.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+
+
+def on_starting(server):
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

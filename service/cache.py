@@ -15,6 +15,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from cachetools import TTLCache
 
+from service.metrics import REDIS_ERRORS
+
 log = logging.getLogger(__name__)
 
 # Where a value came from, as reported in a response's meta.
@@ -112,6 +114,7 @@ class RedisCache(Cache):
             return self._breaker.call(method, *args, **kwargs)
         except (redis.RedisError, pybreaker.CircuitBreakerError, OSError) as exc:
             self.errors += 1
+            REDIS_ERRORS.inc()
             log.warning("redis unavailable, computing instead: %s", exc.__class__.__name__)
             return None
 

@@ -20,6 +20,7 @@ class ServiceError(Exception):
     status = 500
     slug = "internal-error"
     title = "Internal error"
+    headers: dict[str, str] = {}
 
     def __init__(self, detail: str, errors: tuple[FieldError, ...] | list[FieldError] = ()):
         super().__init__(detail)
@@ -56,6 +57,19 @@ class UnknownTerm(UnknownTerms):
         if hint:
             message += f" {hint}"
         super().__init__(message)
+
+
+class Unauthenticated(ServiceError):
+    status = 401
+    slug = "unauthenticated"
+    title = "Unauthenticated"
+    headers = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'}
+
+
+class Forbidden(ServiceError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
 
 
 class NotFound(ServiceError):

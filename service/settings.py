@@ -20,6 +20,13 @@ class Settings:
     # Larger bodies get a 413 problem; field limits live in the API schemas (and so in openapi.yaml).
     max_body_bytes: int = 4 * 1024 * 1024
     batch_max_items: int = 1000
+    # Access control, off while no key is configured: "name:role:sha256-of-key" entries separated by
+    # commas (DIFFSCORE_API_KEYS) or one per line in a file (DIFFSCORE_API_KEYS_FILE).
+    api_keys: str = ""
+    api_keys_file: str = ""
+    # Per key (or per client address without keys), shared through Redis when REDIS_URL is set.
+    rate_limit: str = "1200 per minute"
+    batch_rate_limit: str = "60 per minute"
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -60,7 +61,8 @@ def start_redis_server(port: int) -> subprocess.Popen:
     if binary is None:
         pytest.fail("redis-server is not installed and no Redis answers") if IN_CI else pytest.skip("no redis-server")
     process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--enable-debug-command", "local"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
@@ -106,9 +108,12 @@ def start_gunicorn(port: int, workers: int = 2, **env) -> subprocess.Popen:
                    "GUNICORN_ACCESSLOG": "", **env}
     if "REDIS_URL" not in env:
         environment.pop("REDIS_URL", None)
+    # Output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the workers' logging.
+    output = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
-                               cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
                                start_new_session=True)
+    process.output = output
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -118,15 +123,20 @@ def start_gunicorn(port: int, workers: int = 2, **env) -> subprocess.Popen:
             pass
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
-            pytest.fail("gunicorn did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+            pytest.fail("gunicorn did not start: " + stop_gunicorn(process)[-2000:])
         time.sleep(0.1)
 
 
 def stop_gunicorn(process: subprocess.Popen) -> str:
-    """Stops it gracefully and returns what it printed."""
-    process.terminate()
-    try:
-        return process.communicate(timeout=30)[0].decode(errors="replace")
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
-        return process.communicate()[0].decode(errors="replace")
+    """Stops it (gracefully if it still can) and returns what it printed."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+    process.output.seek(0)
+    text = process.output.read().decode(errors="replace")
+    process.output.close()
+    return text

@@ -1,10 +1,11 @@
-"""Application factory: settings, benchmark data, cache, blueprints and error mapping."""
+"""Application factory: settings, benchmark data, cache, blueprints, access control and error mapping."""
 
 import http
-import logging
 import uuid
+from functools import partial
 
 from flask import Flask, g, request
+from flask_limiter import HeaderNames, Limiter
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
@@ -14,7 +15,7 @@ from service.cache import build_cache
 from service.errors import BadRequest, ServiceError, UnsupportedMediaType
 from service.scoring import MODEL_VERSION
 from service.settings import Settings
-from service.api import errors
+from service.api import errors, observability, security
 from service.api.context import Services
 from service.api.routes import benchmarks as benchmark_routes, docs, health, scores, taxonomy
 from service.api.schemas import ProblemSchema
@@ -73,17 +74,51 @@ def create_app(settings: Settings | None = None) -> Flask:
     cache = build_cache(settings)
     app.extensions["diffscore"] = Services(settings, benchmarks, cache,
                                            MarketLookup(benchmarks, cache, settings.redis_key_prefix))
+    observability.configure_logging()
+    keys = security.load_keys(settings.api_keys, settings.api_keys_file)
 
+    # hooks: identity first, so that rate limits count per key
+    app.before_request(observability.start_timer)
+    app.before_request(_assign_request_id)
+    app.before_request(partial(security.authenticate, keys))
+    app.before_request(_require_json_body)
+    app.after_request(_echo_request_id)
+    app.after_request(security.security_headers)
+    app.after_request(observability.record)
+
+    # extensions
+    limiter = _limiter(settings)
+    limiter.init_app(app)
     api = ProblemApi(app)
+
+    # blueprints
     for module in (scores, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(observability.bp)
     app.register_error_handler(ServiceError, errors.handle_service_error)
-    app.before_request(_assign_request_id)
-    app.before_request(_require_json_body)
-    app.after_request(_echo_request_id)
-    logging.getLogger("service").setLevel(logging.INFO)
+    batch = "scores.post_batch"
+    app.view_functions[batch] = limiter.limit(lambda: settings.batch_rate_limit)(app.view_functions[batch])
     return app
+
+
+def _limiter(settings: Settings) -> Limiter:
+    """Per API key (or client address while keys are off), shared by all workers through Redis,
+    in memory while Redis is away; health, docs and metrics are never limited."""
+    return Limiter(
+        key_func=lambda: g.get("client") or request.remote_addr or "unknown",
+        default_limits=[settings.rate_limit],
+        default_limits_exempt_when=lambda: security.required_role(request.endpoint, request.method) is None,
+        headers_enabled=True,
+        header_name_mapping={HeaderNames.LIMIT: "RateLimit-Limit", HeaderNames.REMAINING: "RateLimit-Remaining",
+                             HeaderNames.RESET: "RateLimit-Reset"},
+        storage_uri=settings.redis_url or "memory://",
+        storage_options={"socket_timeout": settings.redis_timeout_seconds,
+                         "socket_connect_timeout": settings.redis_timeout_seconds},
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+        key_prefix=f"{settings.redis_key_prefix}-limits",
+    )
 
 
 def _assign_request_id():

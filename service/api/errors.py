@@ -55,7 +55,7 @@ def _field_error(error: FieldError) -> dict:
 
 
 def handle_service_error(error: ServiceError):
-    return respond(service_problem_body(error))
+    return respond(service_problem_body(error), error.headers)
 
 
 def handle_http_exception(error: HTTPException):

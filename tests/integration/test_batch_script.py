@@ -167,7 +167,7 @@ def test_server_killed_and_restarted_half_way(portfolio, tmp_path, service, redi
         assert time.monotonic() < deadline and client.poll() is None
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)
-    first.communicate(timeout=30)
+    stop_gunicorn(first)
     time.sleep(1.0)
     restarted = start_gunicorn(port, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
     try:

@@ -9,6 +9,7 @@ from service.api.errors import problem_body, service_problem_body, validation_er
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.api.schemas import BatchInSchema, BatchOutSchema, ProfileInSchema, ScoreResponseSchema
 from service.errors import PayloadTooLarge, ServiceError
+from service.metrics import LOOKUPS, SCORES
 
 blp = Blueprint("scores", __name__, url_prefix="/v1", description="Score product concepts.")
 
@@ -69,6 +70,10 @@ def post_batch(batch):
 
 def report_body(report, source: str) -> dict:
     """The response document for one report; `source` says where the market look-up came from."""
+    g.cache_source = source
+    LOOKUPS.labels(source).inc()
+    for name in ("differentiation", "homogeneity_risk", "compliance_risk"):
+        SCORES.labels(name).observe(getattr(report, name).score)
     return {
         "differentiation": report.differentiation,
         "homogeneity_risk": report.homogeneity_risk,

@@ -1,0 +1,92 @@
+"""API keys, roles and security headers.
+
+Keys are stored only as SHA-256 digests and compared in constant time; a key is never logged, only
+its name. With no key configured the service is open, for local use."""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import g, request
+
+from service.errors import Forbidden, Unauthenticated
+
+HEADER = "X-API-Key"
+# What each role may do; every role includes the ones before it.
+ROLES = ("read", "score", "admin")
+OPEN_ENDPOINTS = {"health.healthz", "health.readyz", "docs_assets.openapi_yaml", "docs_assets.swagger_assets",
+                  "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "metrics.metrics"}
+CONTENT_SECURITY = {
+    "docs": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; frame-ancestors 'none'",
+    "api": "default-src 'none'; frame-ancestors 'none'",
+}
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    name: str
+    role: str
+    digest: bytes
+
+
+def load_keys(inline: str, path: str) -> tuple[ApiKey, ...]:
+    """Keys from 'name:role:sha256hex' entries; a malformed entry stops start-up."""
+    entries = [e.strip() for e in inline.split(",") if e.strip()]
+    if path:
+        entries += [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")]
+    keys = []
+    for entry in entries:
+        parts = entry.split(":")
+        if len(parts) != 3 or parts[1] not in ROLES or len(parts[2]) != 64:
+            raise ValueError(f"API key entry for {parts[0]!r} must be name:role:sha256hex with role in {ROLES}")
+        keys.append(ApiKey(parts[0], parts[1], bytes.fromhex(parts[2])))
+    return tuple(keys)
+
+
+def digest(key: str) -> str:
+    """What to store for a key: `python -c "from service.api.security import digest; print(digest('...'))"`."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def required_role(endpoint: str | None, method: str) -> str | None:
+    if endpoint is None or endpoint in OPEN_ENDPOINTS:
+        return None
+    return "read" if method in ("GET", "HEAD", "OPTIONS") else "score"
+
+
+def authenticate(keys: tuple[ApiKey, ...]) -> None:
+    """Before each request: 401 without a valid key, 403 when the key's role is not enough."""
+    g.client = request.remote_addr or "unknown"
+    if not keys or request.routing_exception is not None:
+        return
+    needed = required_role(request.endpoint, request.method)
+    if needed is None:
+        return
+    presented = request.headers.get(HEADER, "")
+    if not presented:
+        raise Unauthenticated(f"Send your API key in the {HEADER} header.")
+    presented_digest = hashlib.sha256(presented.encode()).digest()
+    match = None
+    for key in keys:
+        if hmac.compare_digest(presented_digest, key.digest):
+            match = key
+    if match is None:
+        raise Unauthenticated(f"The {HEADER} header does not hold a valid key.")
+    g.client = f"key:{match.name}"
+    if ROLES.index(match.role) < ROLES.index(needed):
+        raise Forbidden(f"Key {match.name!r} has role {match.role!r}; this needs {needed!r}.")
+
+
+def security_headers(response):
+    """After each request: no sniffing or framing; score answers are never stored by shared caches."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    docs = request.path.startswith("/docs")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY["docs" if docs else "api"])
+    if request.method == "POST" or response.status_code >= 400:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
