@@ -17,7 +17,7 @@ RUN pip install --no-cache-dir . \
 
 COPY gunicorn.conf.py ./
 
-USER diffscore
+USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=2)"]

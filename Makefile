@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test openapi clean
+.PHONY: run test lint openapi clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check service scripts tests
+	$(BIN)/bandit -q -r service scripts
+	$(BIN)/hadolint Dockerfile
 
 openapi: $(STAMP)
 	FLASK_APP=service.wsgi:app $(BIN)/flask openapi write --format=yaml openapi.yaml

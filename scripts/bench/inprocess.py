@@ -24,21 +24,26 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        started = time.perf_counter()
-        benchmarks = synthetic_benchmarks(size) if size else load_benchmarks()
-        load_seconds = round(time.perf_counter() - started, 2)
-        gc.collect()
-        for label, example in (("vertical insurtech", NEV_INSURANCE_EN), ("look-alike credit", SOCIAL_CREDIT_EN)):
-            profile = normalise_profile(example, benchmarks.vocabulary)
-            market = build_slice(benchmarks, profile.domain)
-            full = measure(lambda: score(profile, benchmarks, market), args.seconds)
-            bare = measure(lambda: score(profile, benchmarks, market, with_recommendations=False), args.seconds)
-            rows.append({"catalog": len(benchmarks.products), "profile": label, "load_s": load_seconds,
-                         "reports_per_s": full["per_second"], "p50_ms": full["p50_ms"], "p99_ms": full["p99_ms"],
-                         "no_recs_p50_ms": bare["p50_ms"]})
-        del benchmarks
+        rows += measure_catalog(size, args.seconds)
         gc.collect()
     report("in-process full ScoreReport (with recommendations)", rows)
+
+
+def measure_catalog(size: int, seconds: float) -> list[dict]:
+    started = time.perf_counter()
+    benchmarks = synthetic_benchmarks(size) if size else load_benchmarks()
+    load_seconds = round(time.perf_counter() - started, 2)
+    gc.collect()
+    rows = []
+    for label, example in (("vertical insurtech", NEV_INSURANCE_EN), ("look-alike credit", SOCIAL_CREDIT_EN)):
+        profile = normalise_profile(example, benchmarks.vocabulary)
+        market = build_slice(benchmarks, profile.domain)
+        full = measure(lambda: score(profile, benchmarks, market), seconds)
+        bare = measure(lambda: score(profile, benchmarks, market, with_recommendations=False), seconds)
+        rows.append({"catalog": len(benchmarks.products), "profile": label, "load_s": load_seconds,
+                     "reports_per_s": full["per_second"], "p50_ms": full["p50_ms"], "p99_ms": full["p99_ms"],
+                     "no_recs_p50_ms": bare["p50_ms"]})
+    return rows
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ def report_data() -> dict:
 
 
 def synthetic_products(size: int, vocabulary_data: dict, seed: int = 42) -> list[dict]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311
     popularity = {}
     for kind in {k for k, _ in SIZES.values()} | {"license", "data_source", "privacy_control"}:
         codes = sorted(vocabulary_data[kind])
