@@ -9,6 +9,7 @@ VmRSS from /proc.
 
 import argparse
 import copy
+import json
 import os
 import socket
 # The benchmark starts gunicorn: a fixed command, no shell.
@@ -24,6 +25,7 @@ import yaml
 
 from scripts.bench.common import report
 from scripts.bench.synthetic import report_data, synthetic_products
+from service.benchmarks.loader import CATALOG_LINES
 from service.api.examples import NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CREDIT_EN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,11 +48,15 @@ def worker_rss_mb(master: int) -> list[float]:
 
 
 def write_data(directory: Path, size: int) -> None:
+    """The report's files, with the catalog (report cases plus synthetic products) as catalog.jsonl."""
     raw = copy.deepcopy(report_data())
-    raw["catalog.yaml"]["products"] += synthetic_products(size, raw["vocabulary.yaml"])
+    products = raw.pop("catalog.yaml")["products"] + synthetic_products(size, raw["vocabulary.yaml"])
     for name, content in raw.items():
         with (directory / name).open("w", encoding="utf-8") as handle:
             yaml.dump(content, handle, Dumper=yaml.CSafeDumper, allow_unicode=True)
+    with (directory / CATALOG_LINES).open("w", encoding="utf-8") as handle:
+        for product in products:
+            handle.write(json.dumps(product, ensure_ascii=False) + "\n")
 
 
 def main() -> None:

@@ -31,6 +31,9 @@ from service.benchmarks.index import CatalogIndex
 
 DATA_DIR = Path(__file__).parent / "data"
 FILES = ("vocabulary.yaml", "market.yaml", "catalog.yaml", "rules.yaml", "weights.yaml")
+# A large catalog may come as JSON lines instead of catalog.yaml: read one product at a time, its
+# peak memory stays flat (PyYAML builds the whole node tree of a document before any object).
+CATALOG_LINES = "catalog.jsonl"
 _SECTION = re.compile(r"^[1-7](\.\d+){1,2}$")
 _PROFILE_LISTS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners")
 _COMPLIANCE_LISTS = {"licenses": "license", "data_sources": "data_source", "privacy_controls": "privacy_control"}
@@ -57,27 +60,46 @@ class _Problems:
 def load_benchmarks(data_dir: Path | str | None = None) -> Benchmarks:
     """Read the five data files from `data_dir` (default: the packaged report data)."""
     directory = Path(data_dir) if data_dir else DATA_DIR
+    lines = directory / CATALOG_LINES
     raw = {}
     for name in FILES:
         path = directory / name
+        if name == "catalog.yaml" and lines.exists():
+            continue
         try:
             raw[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         except FileNotFoundError:
             raise BenchmarkDataError(f"{path}: benchmark data file missing") from None
         except yaml.YAMLError as exc:
             raise BenchmarkDataError(f"{path}: not valid YAML: {exc}") from None
-    return build_benchmarks(raw)
+    return build_benchmarks(raw, _catalog_lines(lines) if lines.exists() else None)
 
 
-def build_benchmarks(raw: dict) -> Benchmarks:
-    """Validate the parsed files and assemble them; the version is a hash of their content."""
+def _catalog_lines(path: Path):
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise BenchmarkDataError(f"{path}: line {number} is not valid JSON: {exc.msg}") from None
+
+
+def build_benchmarks(raw: dict, catalog_entries=None) -> Benchmarks:
+    """Validate the parsed files and assemble them; the version is a hash of their content.
+    `catalog_entries` (an iterable of products) replaces catalog.yaml when given."""
     problems = _Problems()
+    digest = hashlib.sha256()
+    for name in sorted(n for n in raw if n != "catalog.yaml"):
+        digest.update(json.dumps([name, raw[name]], sort_keys=True, ensure_ascii=False, default=str).encode())
     vocabulary = _vocabulary(raw["vocabulary.yaml"], problems)
     problems.raise_if_any()
     market = raw["market.yaml"]
     figures = _figures(market.get("figures") or {}, problems)
     needs = _segment_needs(market.get("segment_needs") or {}, vocabulary, problems)
-    products = _products(raw["catalog.yaml"].get("products") or [], vocabulary, problems)
+    if catalog_entries is None:
+        catalog_entries = (raw.get("catalog.yaml") or {}).get("products") or []
+    products = _products(catalog_entries, vocabulary, problems, digest)
     rules_raw = raw["rules.yaml"]
     rules = tuple(_rule(i, r, vocabulary, figures, problems) for i, r in enumerate(rules_raw.get("rules") or []))
     reliefs = tuple(_relief(i, r, vocabulary, figures, problems) for i, r in enumerate(rules_raw.get("reliefs") or []))
@@ -87,7 +109,7 @@ def build_benchmarks(raw: dict) -> Benchmarks:
     problems.raise_if_any()
     pair_counts = Counter(pair for p in products for pair in combination_pairs(p.profile))
     return Benchmarks(
-        version=_content_hash(raw),
+        version="bm-" + digest.hexdigest()[:12],
         vocabulary=vocabulary,
         products=tuple(products),
         figures=MappingProxyType(figures),
@@ -98,19 +120,6 @@ def build_benchmarks(raw: dict) -> Benchmarks:
         pair_counts=MappingProxyType(dict(pair_counts)),
         index=CatalogIndex.build(products, weights["similarity"]["kind_weights"]),
     )
-
-
-def _content_hash(raw: dict) -> str:
-    """A hash of the data's content (not its formatting), fed entry by entry to keep the peak small."""
-    digest = hashlib.sha256()
-    for name in sorted(raw):
-        content = raw[name]
-        entries = content.get("products") if name == "catalog.yaml" and isinstance(content, dict) else None
-        rest = {k: v for k, v in content.items() if k != "products"} if entries is not None else content
-        digest.update(json.dumps([name, rest], sort_keys=True, ensure_ascii=False, default=str).encode())
-        for entry in entries or ():
-            digest.update(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode())
-    return "bm-" + digest.hexdigest()[:12]
 
 
 def _freeze(value):
@@ -204,10 +213,13 @@ def _segment_needs(data: dict, vocabulary: Vocabulary, problems: _Problems) -> d
     return needs
 
 
-def _products(entries: list, vocabulary: Vocabulary, problems: _Problems) -> list[BenchmarkProduct]:
+def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest) -> list[BenchmarkProduct]:
+    """One pass over the entries: validate, hash and build each, so that none needs keeping."""
     products = []
-    _check_unique("catalog.yaml", [str(e.get("id")) for e in entries], problems)
+    ids = []
     for i, entry in enumerate(entries):
+        digest.update(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode())
+        ids.append(str(entry.get("id")))
         where = f"catalog.yaml: products[{i}] (id={entry.get('id')})"
         name = entry.get("name") or {}
         if not name.get("en") or not name.get("zh"):
@@ -245,6 +257,7 @@ def _products(entries: list, vocabulary: Vocabulary, problems: _Problems) -> lis
             verdict=verdict, sections=sections, outcomes=tuple(outcomes),
             profile=profile,
         ))
+    _check_unique("catalog.yaml", ids, problems)
     return products
 
 

@@ -92,3 +92,21 @@ def test_docs_explain_every_factor_and_rule(benchmarks):
         codes |= {k for k, v in benchmarks.weights[score].items() if hasattr(v, "get") and "en" in v}
     missing = sorted(c for c in codes if f"`{c}`" not in text)
     assert not missing, f"docs/scoring.md does not explain {missing}"
+
+
+def test_a_catalog_as_json_lines_loads_the_same_data_and_version(tmp_path, raw, benchmarks):
+    import json
+    import shutil
+
+    for name in FILES:
+        if name != "catalog.yaml":
+            shutil.copy(DATA_DIR / name, tmp_path / name)
+    with (tmp_path / "catalog.jsonl").open("w", encoding="utf-8") as handle:
+        for product in raw["catalog.yaml"]["products"]:
+            handle.write(json.dumps(product, ensure_ascii=False) + "\n")
+    from_lines = load_benchmarks(tmp_path)
+    assert from_lines.version == benchmarks.version
+    assert [p.profile for p in from_lines.products] == [p.profile for p in benchmarks.products]
+    (tmp_path / "catalog.jsonl").write_text('{"id": "x"\n', encoding="utf-8")
+    with pytest.raises(BenchmarkDataError, match="catalog.jsonl: line 1 is not valid JSON"):
+        load_benchmarks(tmp_path)
