@@ -60,7 +60,8 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     port = free_port()
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": ""}
+    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "DIFFSCORE_RATE_LIMIT": "1000000 per minute",
+           "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                                "scripts.bench.floor_app:app"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # nosec B603

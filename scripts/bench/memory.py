@@ -70,7 +70,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             write_data(Path(tmp), size)
             port = free_port()
-            env = {**os.environ, "BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": "", "BENCHMARK_PATH": tmp}
+            env = {**os.environ, "BIND": f"127.0.0.1:{port}", "BENCHMARK_PATH": tmp,
+                   "DIFFSCORE_RATE_LIMIT": "1000000 per minute"}
             server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
                                       cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # nosec B603
             base = f"http://127.0.0.1:{port}"

@@ -68,6 +68,8 @@ def create_app(settings: Settings | None = None) -> Flask:
                 ),
             },
             "servers": [{"url": "http://127.0.0.1:8000", "description": "local"}],
+            # Keys are optional: required only where the operator configured them.
+            "security": [{}, {"ApiKeyAuth": []}],
         },
     )
     benchmarks = load_benchmarks(settings.benchmark_path or None)
@@ -90,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     limiter = _limiter(settings)
     limiter.init_app(app)
     api = ProblemApi(app)
+    api.spec.components.security_scheme(
+        "ApiKeyAuth", {"type": "apiKey", "in": "header", "name": security.HEADER,
+                       "description": "Required when the service has keys configured (DIFFSCORE_API_KEYS)."})
 
     # blueprints
     for module in (scores, taxonomy, benchmark_routes, health):

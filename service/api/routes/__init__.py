@@ -1,0 +1,16 @@
+"""HTTP routes, one blueprint per area."""
+
+# Problem responses registered by the Api (service/api/app.py), by status.
+_PROBLEMS = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+             413: "REQUEST_ENTITY_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 429: "TOO_MANY_REQUESTS"}
+BODY_PROBLEMS = (400, 413, 415)
+ACCESS_PROBLEMS = (401, 403, 429)
+
+
+def problems(blp, *statuses):
+    """Documents, on a view, the problem+json responses it can give besides its own."""
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, response=_PROBLEMS[status])(view)
+        return view
+    return decorate

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from service.api.context import services
+from service.api.routes import ACCESS_PROBLEMS, problems
 from service.api.schemas import BenchmarkPageSchema, BenchmarkQuerySchema, BenchmarkSchema
 from service.errors import NotFound, UnknownTerm, InvalidInput, FieldError
 
@@ -13,6 +14,7 @@ blp = Blueprint("benchmarks", __name__, url_prefix="/v1", description="Benchmark
 @blp.route("/benchmarks", methods=["GET"])
 @blp.arguments(BenchmarkQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, BenchmarkPageSchema)
+@problems(blp, *ACCESS_PROBLEMS)
 def list_benchmarks(query):
     """List benchmark products, filtered by domain and verdict, a page at a time."""
     benchmarks = services().benchmarks
@@ -39,7 +41,7 @@ def list_benchmarks(query):
 
 @blp.route("/benchmarks/<string:benchmark_id>", methods=["GET"])
 @blp.response(200, BenchmarkSchema)
-@blp.alt_response(404, response="NOT_FOUND")
+@problems(blp, 404, *ACCESS_PROBLEMS)
 def get_benchmark(benchmark_id):
     """One benchmark product with its outcome figures and report sections."""
     product = services().benchmarks.by_id.get(benchmark_id)

@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from service.api.context import services
 from service.api.errors import problem_body, service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
+from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, problems
 from service.api.schemas import BatchInSchema, BatchOutSchema, ProfileInSchema, ScoreResponseSchema
 from service.errors import PayloadTooLarge, ServiceError
 from service.metrics import LOOKUPS, SCORES
@@ -17,9 +18,7 @@ blp = Blueprint("scores", __name__, url_prefix="/v1", description="Score product
 @blp.route("/scores", methods=["POST"])
 @blp.arguments(ProfileInSchema, examples=PROFILE_EXAMPLES)
 @blp.response(200, ScoreResponseSchema)
-@blp.alt_response(400, response="BAD_REQUEST")
-@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def post_score(profile):
     """Score one product profile.
 
@@ -35,9 +34,7 @@ def post_score(profile):
 @blp.route("/scores/batch", methods=["POST"])
 @blp.arguments(BatchInSchema, examples=BATCH_EXAMPLES)
 @blp.response(200, BatchOutSchema)
-@blp.alt_response(400, response="BAD_REQUEST")
-@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def post_batch(batch):
     """Score up to 1,000 profiles in one request.
 

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from service.api.context import services
+from service.api.routes import ACCESS_PROBLEMS, problems
 from service.api.schemas import TaxonomyQuerySchema, TaxonomySchema
 
 blp = Blueprint("taxonomy", __name__, url_prefix="/v1", description="The accepted vocabulary.")
@@ -12,6 +13,7 @@ blp = Blueprint("taxonomy", __name__, url_prefix="/v1", description="The accepte
 @blp.route("/taxonomy", methods=["GET"])
 @blp.arguments(TaxonomyQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, TaxonomySchema)
+@problems(blp, *ACCESS_PROBLEMS)
 def get_taxonomy(query):
     """List vocabulary terms, optionally of one kind."""
     benchmarks = services().benchmarks
