@@ -147,6 +147,8 @@ def test_malformed_empty_wrong_type_and_oversized_bodies(client):
     assert "empty" in _problem(client.post("/v1/scores", data="", content_type="application/json"), 400)["detail"]
     _problem(client.post("/v1/scores", data="name=x", content_type="application/x-www-form-urlencoded"), 415)
     _problem(client.post("/v1/scores", data="{" + " " * 5_000_000 + "}", content_type="application/json"), 413)
+    deep = _problem(client.post("/v1/scores", data="[" * 100_000 + "]" * 100_000, content_type="application/json"), 400)
+    assert "nested too deeply" in deep["detail"]
 
 
 def test_not_found_and_method_not_allowed(client):

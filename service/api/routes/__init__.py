@@ -1,5 +1,10 @@
 """HTTP routes, one blueprint per area."""
 
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+
+from service.errors import BadRequest
+
 # Problem responses registered by the Api (service/api/app.py), by status.
 _PROBLEMS = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
              413: "REQUEST_ENTITY_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 429: "TOO_MANY_REQUESTS"}
@@ -14,3 +19,17 @@ def problems(blp, *statuses):
             view = blp.alt_response(status, response=_PROBLEMS[status])(view)
         return view
     return decorate
+
+
+class JsonParser(FlaskParser):
+    """webargs' parser, with JSON nested deeper than the parser can go answered as a 400 problem."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise BadRequest("The JSON body is nested too deeply to parse; profiles are at most three levels deep.") from None
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = JsonParser()

@@ -1,14 +1,13 @@
 """GET /v1/benchmarks: the report's cases the scores are measured against."""
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from service.api.context import services
-from service.api.routes import ACCESS_PROBLEMS, problems
+from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, problems
 from service.api.schemas import BenchmarkPageSchema, BenchmarkQuerySchema, BenchmarkSchema
 from service.errors import NotFound, UnknownTerm, InvalidInput, FieldError
 
-blp = Blueprint("benchmarks", __name__, url_prefix="/v1", description="Benchmark products from the report.")
+blp = ApiBlueprint("benchmarks", __name__, url_prefix="/v1", description="Benchmark products from the report.")
 
 
 @blp.route("/benchmarks", methods=["GET"])

@@ -1,11 +1,11 @@
 """Liveness and readiness; readiness reports a Redis outage as degraded without failing."""
 
-from flask_smorest import Blueprint
 
 from service.api.context import services
+from service.api.routes import ApiBlueprint
 from service.api.schemas import HealthSchema, ReadinessSchema
 
-blp = Blueprint("health", __name__, description="Health checks for load balancers and orchestrators.")
+blp = ApiBlueprint("health", __name__, description="Health checks for load balancers and orchestrators.")
 
 
 @blp.route("/healthz", methods=["GET"])

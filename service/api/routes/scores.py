@@ -1,18 +1,17 @@
 """POST /v1/scores: one product profile in, three explained scores out."""
 
 from flask import g, request
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from service.api.context import services
 from service.api.errors import problem_body, service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
-from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, problems
+from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, problems
 from service.api.schemas import BatchInSchema, BatchOutSchema, ProfileInSchema, ScoreResponseSchema
 from service.errors import PayloadTooLarge, ServiceError
 from service.metrics import LOOKUPS, SCORES
 
-blp = Blueprint("scores", __name__, url_prefix="/v1", description="Score product concepts.")
+blp = ApiBlueprint("scores", __name__, url_prefix="/v1", description="Score product concepts.")
 
 
 @blp.route("/scores", methods=["POST"])

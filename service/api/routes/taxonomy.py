@@ -1,13 +1,12 @@
 """GET /v1/taxonomy: the whole vocabulary, both labels and synonyms, so callers know what is accepted."""
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from service.api.context import services
-from service.api.routes import ACCESS_PROBLEMS, problems
+from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, problems
 from service.api.schemas import TaxonomyQuerySchema, TaxonomySchema
 
-blp = Blueprint("taxonomy", __name__, url_prefix="/v1", description="The accepted vocabulary.")
+blp = ApiBlueprint("taxonomy", __name__, url_prefix="/v1", description="The accepted vocabulary.")
 
 
 @blp.route("/taxonomy", methods=["GET"])
