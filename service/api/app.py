@@ -15,9 +15,10 @@ from service.cache import build_cache
 from service.errors import BadRequest, ServiceError, UnsupportedMediaType
 from service.scoring import MODEL_VERSION
 from service.settings import Settings
+from service.vocabulary import TermFinder
 from service.api import errors, observability, security
 from service.api.context import Services
-from service.api.routes import benchmarks as benchmark_routes, docs, health, scores, taxonomy
+from service.api.routes import benchmarks as benchmark_routes, docs, health, profiles, scores, taxonomy
 from service.api.schemas import ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
@@ -75,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     benchmarks = load_benchmarks(settings.benchmark_path or None)
     cache = build_cache(settings)
     app.extensions["diffscore"] = Services(settings, benchmarks, cache,
-                                           MarketLookup(benchmarks, cache, settings.redis_key_prefix))
+                                           MarketLookup(benchmarks, cache, settings.redis_key_prefix),
+                                           TermFinder(benchmarks.vocabulary))
     observability.configure_logging()
     keys = security.load_keys(settings.api_keys, settings.api_keys_file)
 
@@ -97,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                        "description": "Required when the service has keys configured (DIFFSCORE_API_KEYS)."})
 
     # blueprints
-    for module in (scores, taxonomy, benchmark_routes, health):
+    for module in (scores, profiles, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(observability.bp)

@@ -200,6 +200,15 @@ class MetaSchema(Schema):
     request_id = fields.String()
 
 
+class SuggestedTermSchema(Schema):
+    field = fields.String(metadata={"description": "The profile field the term belongs in."})
+    kind = fields.String()
+    code = fields.String()
+    phrase = fields.String(metadata={"description": "The words of the text that matched."})
+    label_en = fields.Function(lambda m: m.label_en)
+    label_zh = fields.Function(lambda m: m.label_zh)
+
+
 class ScoreResponseSchema(Schema):
     differentiation = fields.Nested(ScoreSchema)
     homogeneity_risk = fields.Nested(HomogeneitySchema)
@@ -208,6 +217,8 @@ class ScoreResponseSchema(Schema):
     nearest_benchmarks = fields.List(fields.Nested(NearestSchema))
     recommendations = fields.List(fields.Nested(RecommendationSchema))
     profile = fields.Nested(ProfileOutSchema)
+    suggested_terms = fields.List(fields.Nested(SuggestedTermSchema), metadata={
+        "description": "Terms the description mentions that no structured field carries: not scored, to add if meant."})
     meta = fields.Nested(MetaSchema)
 
 
@@ -326,3 +337,22 @@ class BatchSummarySchema(Schema):
 class BatchOutSchema(Schema):
     results = fields.List(fields.Nested(BatchItemSchema), metadata={"description": "One per item, in order."})
     summary = fields.Nested(BatchSummarySchema)
+
+
+class ExtractInSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=DESCRIPTION_MAX),
+                         metadata={"description": "A product blurb in Chinese, English or both.",
+                                   "example": "面向新能源车主的充电桩保险，利用物联网和AI精准定价，与充电桩运营商合作。"})
+    name = fields.String(load_default="", validate=validate.Length(max=TERM_MAX))
+    domain = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=TERM_MAX),
+                           metadata={"description": "Use this domain instead of the first one the text names."})
+
+
+class DraftProfileSchema(ProfileOutSchema):
+    domain = fields.String(allow_none=True, metadata={"description": "Null when the text names no domain."})
+
+
+class ExtractOutSchema(Schema):
+    profile = fields.Nested(DraftProfileSchema, metadata={"description": "A draft to review, then POST to /v1/scores."})
+    matches = fields.List(fields.Nested(SuggestedTermSchema))
+    missing = fields.List(fields.String(), metadata={"description": "Required fields the text did not fill."})

@@ -2,5 +2,6 @@
 
 from service.vocabulary.terms import Term, Vocabulary, normalise
 from service.vocabulary.profiles import normalise_profile
+from service.vocabulary.extract import Match, TermFinder
 
-__all__ = ["Term", "Vocabulary", "normalise", "normalise_profile"]
+__all__ = ["Match", "Term", "TermFinder", "Vocabulary", "normalise", "normalise_profile"]

@@ -171,3 +171,25 @@ def test_bad_query_parameters(client):
 def test_invalid_request_id_is_replaced(client):
     response = client.get("/healthz", headers={"X-Request-ID": "x" * 500})
     assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_description_terms_not_in_fields_are_suggested(client):
+    profile = {**NEV_INSURANCE_EN, "description": "Charging-pile cover for NEV owners, sold with pet insurance and 宠物医院."}
+    body = client.post("/v1/scores", json=profile).get_json()
+    suggested = {(t["field"], t["code"]): t["phrase"] for t in body["suggested_terms"]}
+    assert suggested == {("scenarios", "pets"): "pet insurance", ("partners", "pet_hospitals"): "宠物医院"}
+    plain = client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()
+    assert plain["suggested_terms"] == [] and plain["differentiation"] == body["differentiation"]
+
+
+def test_extract_turns_a_blurb_into_a_scorable_draft(client):
+    text = "面向新能源车主的充电桩保险，利用物联网和AI精准定价，与充电桩运营商合作，需要保险代理牌照。"
+    body = client.post("/v1/profiles/extract", json={"text": text, "name": "充电安心"}).get_json()
+    draft = body["profile"]
+    assert draft["domain"] == "insurtech" and draft["tech_stack"] == ["iot", "ai_pricing"]
+    assert draft["compliance"]["licenses"] == ["insurance_agency_license"] and body["missing"] == []
+    assert client.post("/v1/scores", json=draft).status_code == 200
+    unknown = client.post("/v1/profiles/extract", json={"text": "hello"}).get_json()
+    assert unknown["missing"] == ["name", "domain"] and unknown["matches"] == []
+    bad = client.post("/v1/profiles/extract", json={"text": "x", "domain": "insurtek"})
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["suggestions"][0] == "insurtech"

@@ -78,6 +78,7 @@ def report_body(report, source: str) -> dict:
         "nearest_benchmarks": report.nearest_benchmarks,
         "recommendations": report.recommendations,
         "profile": report.profile,
+        "suggested_terms": services().suggested_terms(report.profile),
         "meta": {
             "model_version": report.model_version,
             "benchmark_version": report.benchmark_version,
