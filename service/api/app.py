@@ -18,7 +18,7 @@ from service.settings import Settings
 from service.vocabulary import TermFinder
 from service.api import errors, observability, security
 from service.api.context import Services
-from service.api.routes import benchmarks as benchmark_routes, docs, health, profiles, scores, taxonomy
+from service.api.routes import benchmarks as benchmark_routes, compare, docs, health, profiles, scores, taxonomy
 from service.api.schemas import ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                        "description": "Required when the service has keys configured (DIFFSCORE_API_KEYS)."})
 
     # blueprints
-    for module in (scores, profiles, taxonomy, benchmark_routes, health):
+    for module in (scores, compare, profiles, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(observability.bp)

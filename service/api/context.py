@@ -25,7 +25,9 @@ class Services:
 
     def score(self, raw: dict) -> tuple[ScoreReport, str]:
         """Normalise a validated request body, fetch its market slice (cached) and score it."""
-        profile = normalise_profile(raw, self.benchmarks.vocabulary)
+        return self.score_profile(normalise_profile(raw, self.benchmarks.vocabulary))
+
+    def score_profile(self, profile: ProductProfile) -> tuple[ScoreReport, str]:
         market, source = self.lookup.slice(profile.domain)
         return score(profile, self.benchmarks, market), source
 

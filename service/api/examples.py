@@ -66,3 +66,18 @@ BATCH_EXAMPLES = {
         "value": {"items": [NEV_INSURANCE_EN, NEV_INSURANCE_ZH, {**SOCIAL_CREDIT_EN, "domain": "lendng"}]},
     },
 }
+
+COMPARE_EXAMPLES = {
+    "edits": {
+        "summary": "A look-alike credit product and two ways to change it",
+        "value": {"base": SOCIAL_CREDIT_EN, "edits": [
+            [{"action": "remove", "field": "compliance.data_sources", "value": "contacts"}],
+            [{"action": "add", "field": "scenarios", "value": "农业"},
+             {"action": "add", "field": "target_segments", "value": "farmers"}],
+        ]},
+    },
+    "variants": {
+        "summary": "The same insurance product in English and Chinese, and a pet variant",
+        "value": {"variants": [NEV_INSURANCE_EN, NEV_INSURANCE_ZH, {**NEV_INSURANCE_EN, "scenarios": ["pets"]}]},
+    },
+}

@@ -1,6 +1,6 @@
 """marshmallow schemas: the single source of the request/response contract and of openapi.yaml."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from service.profile import CERTIFICATION_LEVELS
 
@@ -356,3 +356,63 @@ class ExtractOutSchema(Schema):
     profile = fields.Nested(DraftProfileSchema, metadata={"description": "A draft to review, then POST to /v1/scores."})
     matches = fields.List(fields.Nested(SuggestedTermSchema))
     missing = fields.List(fields.String(), metadata={"description": "Required fields the text did not fill."})
+
+
+EDIT_FIELDS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners", "compliance.licenses",
+               "compliance.data_sources", "compliance.privacy_controls", "compliance.cross_border",
+               "compliance.certification", "compliance.sandbox", "compliance.max_apr")
+
+
+class EditSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(("add", "remove", "set")))
+    field = fields.String(required=True, validate=validate.OneOf(EDIT_FIELDS))
+    value = fields.Raw(required=True, allow_none=True,
+                       metadata={"description": "A term for add/remove; the new value for set."})
+
+
+class CompareInSchema(Schema):
+    variants = fields.List(fields.Nested(ProfileInSchema), validate=validate.Length(min=2, max=20),
+                           metadata={"description": "2-20 profiles; the first is the reference."})
+    base = fields.Nested(ProfileInSchema, metadata={"description": "With edits: the reference profile."})
+    edits = fields.List(fields.List(fields.Nested(EditSchema), validate=validate.Length(min=1, max=10)),
+                        validate=validate.Length(min=1, max=19),
+                        metadata={"description": "With base: each entry is a list of edits making one variant."})
+
+    @validates_schema
+    def one_form(self, data, **kwargs):
+        if ("variants" in data) == ("base" in data or "edits" in data):
+            raise ValidationError("Send either variants, or base together with edits.")
+        if "base" in data and "edits" not in data or "edits" in data and "base" not in data:
+            raise ValidationError("base and edits go together.")
+
+
+class ScoreBriefSchema(Schema):
+    score = fields.Float()
+    band = fields.String()
+
+
+class VariantSchema(Schema):
+    index = fields.Integer()
+    name = fields.String(attribute="report.profile.name")
+    differentiation = fields.Nested(ScoreBriefSchema, attribute="report.differentiation")
+    homogeneity_risk = fields.Nested(ScoreBriefSchema, attribute="report.homogeneity_risk")
+    compliance_risk = fields.Nested(ScoreBriefSchema, attribute="report.compliance_risk")
+    delta = fields.Nested(EffectSchema, metadata={"description": "Against the first variant."})
+    factors_added = fields.List(fields.String(), metadata={"description": "score:code[=value] the first lacks."})
+    factors_removed = fields.List(fields.String(), metadata={"description": "score:code[=value] only the first has."})
+    profile = fields.Nested(ProfileOutSchema, attribute="report.profile")
+
+
+class EditPairSchema(Schema):
+    edits = fields.List(fields.Nested(RecommendationSchema))
+    effect = fields.Nested(EffectSchema)
+    gain = fields.Float()
+
+
+class CompareOutSchema(Schema):
+    variants = fields.List(fields.Nested(VariantSchema))
+    best_single_edit = fields.Nested(RecommendationSchema, allow_none=True,
+                                     metadata={"description": "For the first variant."})
+    best_pair = fields.Nested(EditPairSchema, allow_none=True,
+                              metadata={"description": "Two of its top recommendations, measured together."})
+    meta = fields.Nested(MetaSchema)

@@ -43,6 +43,11 @@ class Effect:
     compliance_risk: float
 
 
+def effect(before, after) -> Effect:
+    """Change of each score (differentiation, homogeneity risk, compliance risk results) as shown."""
+    return Effect(*(round(a.score - b.score, 2) for a, b in zip(after, before)))
+
+
 def gain(before, after) -> float:
     """One number to rank by: more differentiation, less of either risk, counted before the 0-100
     bound so that a fix still counts on a profile whose risk is off the scale."""
@@ -140,8 +145,7 @@ def recommend(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSli
         after = rescore(apply_edit(profile, edit), edit.action, edit.field, edit.value)
         improvement = gain(baseline, after)
         if improvement > 0 or mandatory:
-            effect = Effect(*(round(a.score - b.score, 2) for a, b in zip(after, baseline)))
             en, zh = describe(edit, benchmarks)
-            found.append(Recommendation(edit, en, zh, effect, improvement, mandatory))
+            found.append(Recommendation(edit, en, zh, effect(baseline, after), improvement, mandatory))
     found.sort(key=lambda r: (not r.mandatory, -r.gain, r.edit.field, str(r.edit.value)))
     return tuple(found[: benchmarks.weights["recommendations"]["max_results"]])

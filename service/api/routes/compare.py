@@ -1,0 +1,77 @@
+"""POST /v1/compare: variants of a product side by side, and the edits that would move it most."""
+
+from flask import g
+
+from service.api.context import services
+from service.api.examples import COMPARE_EXAMPLES
+from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
+from service.api.schemas import CompareInSchema, CompareOutSchema
+from service.errors import FieldError, InvalidInput, UnknownTerm
+from service.profile import CERTIFICATION_LEVELS, FIELD_KINDS
+from service.scoring import MODEL_VERSION
+from service.scoring.compare import apply_edits, best_pair, side_by_side
+from service.scoring.recommend import Edit
+
+blp = ApiBlueprint("compare", __name__, url_prefix="/v1", description="What-if comparison.")
+_SET_FIELDS = {
+    "compliance.certification": (lambda v: v in CERTIFICATION_LEVELS, f"one of {', '.join(CERTIFICATION_LEVELS)}"),
+    "compliance.sandbox": (lambda v: isinstance(v, bool), "true or false"),
+    "compliance.cross_border": (lambda v: isinstance(v, bool), "true or false"),
+    "compliance.max_apr": (lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                   and 0 <= v <= 1), "null or a fraction between 0 and 1"),
+}
+
+
+@blp.route("/compare", methods=["POST"])
+@blp.arguments(CompareInSchema, examples=COMPARE_EXAMPLES)
+@blp.response(200, CompareOutSchema)
+@problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
+def compare(request_body):
+    """Score 2-20 variants side by side, or a base profile and the variants its edits make.
+
+    Every variant gets its scores, the change against the first, and the reasons it gains or
+    loses; the first also gets the recommender's best single edit and best pair of edits.
+    """
+    context = services()
+    if "variants" in request_body:
+        scored = [context.score(variant) for variant in request_body["variants"]]
+    else:
+        base = context.score(request_body["base"])
+        edited = [apply_edits(base[0].profile, _edits(edits, i, context.benchmarks.vocabulary))
+                  for i, edits in enumerate(request_body["edits"])]
+        scored = [base] + [context.score_profile(profile) for profile in edited]
+    reports = [report for report, _ in scored]
+    first, source = scored[0]
+    market, _ = context.lookup.slice(first.profile.domain)
+    return {
+        "variants": [{"index": i, **vars(v)} for i, v in enumerate(side_by_side(reports))],
+        "best_single_edit": first.recommendations[0] if first.recommendations else None,
+        "best_pair": best_pair(first, context.benchmarks, market),
+        "meta": {"model_version": MODEL_VERSION, "benchmark_version": context.benchmarks.version,
+                 "cache": {"hit": source != "computed", "source": source}, "request_id": g.request_id},
+    }
+
+
+def _edits(edits: list[dict], variant: int, vocabulary) -> list[Edit]:
+    """Edits with their terms resolved like profile terms; every bad one is reported at once."""
+    resolved, errors = [], []
+    for j, edit in enumerate(edits):
+        path, field, value = f"edits[{variant}][{j}].value", edit["field"], edit["value"]
+        if field in FIELD_KINDS:
+            if edit["action"] == "set" or not isinstance(value, str):
+                errors.append(FieldError(path, f"{field} takes add or remove with one term", value))
+                continue
+            try:
+                value = vocabulary.resolve(FIELD_KINDS[field], value).code
+            except UnknownTerm as exc:
+                errors.append(FieldError(path, str(exc), value, suggestions=exc.suggestions))
+                continue
+        else:
+            valid, accepted = _SET_FIELDS[field]
+            if edit["action"] != "set" or not valid(value):
+                errors.append(FieldError(path, f"{field} takes set with {accepted}", value, accepted))
+                continue
+        resolved.append(Edit(edit["action"], field, value))
+    if errors:
+        raise InvalidInput(f"{len(errors)} edit(s) cannot be applied; see errors.", errors)
+    return resolved
