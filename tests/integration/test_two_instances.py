@@ -1,0 +1,29 @@
+"""Two gunicorn instances on different ports sharing one Redis, as behind a load balancer."""
+
+import pytest
+import requests
+
+from service.api.examples import NEV_INSURANCE_EN
+from tests.conftest import free_port, start_gunicorn, stop_gunicorn
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_look_up_cached_by_one_instance_is_a_hit_on_the_other(redis_url, key_prefix):
+    env = {"REDIS_URL": redis_url, "DIFFSCORE_REDIS_KEY_PREFIX": key_prefix, "DIFFSCORE_RATE_LIMIT": "10 per minute"}
+    ports = [free_port(), free_port()]
+    servers = [start_gunicorn(port, workers=1, **env) for port in ports]
+    try:
+        first = requests.post(f"http://127.0.0.1:{ports[0]}/v1/scores", json=NEV_INSURANCE_EN, timeout=10).json()
+        second = requests.post(f"http://127.0.0.1:{ports[1]}/v1/scores", json=NEV_INSURANCE_EN, timeout=10).json()
+        assert first["meta"]["cache"]["source"] == "computed"
+        assert second["meta"]["cache"] == {"hit": True, "source": "redis"}
+        assert first["differentiation"] == second["differentiation"]
+        assert first["meta"]["benchmark_version"] == second["meta"]["benchmark_version"]
+        # The rate limit is one budget across instances: 10 in all, whichever instance answers.
+        statuses = [requests.get(f"http://127.0.0.1:{ports[i % 2]}/v1/taxonomy?kind=domain", timeout=5).status_code
+                    for i in range(12)]
+        assert statuses.count(200) == 10 and statuses.count(429) == 2
+    finally:
+        for server in servers:
+            stop_gunicorn(server)
