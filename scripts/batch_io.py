@@ -6,12 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-LIST_FIELDS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners")
-COMPLIANCE_LISTS = ("licenses", "data_sources", "privacy_controls")
-COMPLIANCE_FLAGS = ("cross_border", "sandbox")
+from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
+
 ID_COLUMNS = ("id", "row_id")
-KNOWN_COLUMNS = {"name", "domain", "description", *LIST_FIELDS, *ID_COLUMNS,
-                 *(f"compliance.{f}" for f in (*COMPLIANCE_LISTS, *COMPLIANCE_FLAGS, "certification", "max_apr"))}
+KNOWN_COLUMNS = PROFILE_COLUMNS | set(ID_COLUMNS)
 OUTPUT_FIELDS = (
     "row_id", "input_hash", "status", "http_status", "name",
     "differentiation", "differentiation_band", "homogeneity_risk", "homogeneity_band", "crowding",
@@ -20,7 +18,6 @@ OUTPUT_FIELDS = (
 )
 # A row is final once scored, rejected by the service (4xx) or unreadable; "failed" rows are retried.
 FINAL_STATUSES = ("scored", "rejected", "invalid")
-_TRUE, _FALSE = {"true", "yes", "1", "y", "是"}, {"false", "no", "0", "n", "否", ""}
 
 
 class InputError(Exception):
@@ -88,49 +85,12 @@ def _csv_rows(text: str, path: Path) -> list[Row]:
     for number, record in enumerate(reader, start=1):
         cells = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
         try:
-            rows.append(_row(number, _profile_from_cells(cells)))
+            profile = profile_from_cells(cells)
+            rows.append(_row(number, {**profile, **{c: cells[c] for c in ID_COLUMNS if cells.get(c)}}))
         except ValueError as exc:
             kept = {c: cells[c] for c in (*ID_COLUMNS, "name") if c in cells}
             rows.append(_row(number, kept, str(exc), json.dumps(cells, sort_keys=True)))
     return rows
-
-
-def _split(cell: str) -> list[str]:
-    separator = "|" if "|" in cell else ";"
-    return [part.strip() for part in cell.split(separator) if part.strip()]
-
-
-def _profile_from_cells(cells: dict) -> dict:
-    """CSV cells to a profile; a cell that cannot be read is an error for its row, never a guess."""
-    profile: dict = {"name": cells.get("name", ""), "domain": cells.get("domain", "")}
-    for column in ID_COLUMNS:
-        if cells.get(column):
-            profile[column] = cells[column]
-    if cells.get("description"):
-        profile["description"] = cells["description"]
-    for field in LIST_FIELDS:
-        if cells.get(field):
-            profile[field] = _split(cells[field])
-    compliance: dict = {}
-    for field in COMPLIANCE_LISTS:
-        if cells.get(f"compliance.{field}"):
-            compliance[field] = _split(cells[f"compliance.{field}"])
-    for field in COMPLIANCE_FLAGS:
-        value = cells.get(f"compliance.{field}", "").lower()
-        if value in _TRUE:
-            compliance[field] = True
-        elif value not in _FALSE:
-            raise ValueError(f"compliance.{field}: {value!r} is not true/false")
-    if cells.get("compliance.certification"):
-        compliance["certification"] = cells["compliance.certification"]
-    if cells.get("compliance.max_apr"):
-        try:
-            compliance["max_apr"] = float(cells["compliance.max_apr"])
-        except ValueError:
-            raise ValueError(f"compliance.max_apr: {cells['compliance.max_apr']!r} is not a number") from None
-    if compliance:
-        profile["compliance"] = compliance
-    return profile
 
 
 def _jsonl_rows(text: str) -> list[Row]:

@@ -32,12 +32,21 @@ class Cache(ABC):
     def status(self) -> dict:
         """What /readyz reports about this cache."""
 
+    @abstractmethod
+    def store(self, key: str, value: dict) -> bool:
+        """Keeps a value without expiry (registered catalogs); False when it could not be kept."""
+
+    @abstractmethod
+    def fetch(self, key: str) -> dict | None:
+        """A stored value, or None."""
+
 
 class MemoryCache(Cache):
     """Bounded, TTL-expiring, per-process; concurrent misses of one key compute it once."""
 
     def __init__(self, maxsize: int, ttl: float):
         self._values = TTLCache(maxsize=maxsize, ttl=ttl)
+        self._stored: dict[str, dict] = {}
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
 
@@ -57,6 +66,15 @@ class MemoryCache(Cache):
 
     def status(self):
         return {"backend": "memory", "redis": "disabled"}
+
+    def store(self, key, value):
+        with self._lock:
+            self._stored[key] = value
+        return True
+
+    def fetch(self, key):
+        with self._lock:
+            return self._stored.get(key)
 
     def _get(self, key):
         with self._lock:
@@ -80,6 +98,9 @@ class RedisCache(Cache):
             url, socket_timeout=timeout, socket_connect_timeout=timeout,
             retry_on_timeout=False, retry=Retry(NoBackoff(), 0), health_check_interval=30,
         )
+        # Registered catalogs can be megabytes: their own client, with a timeout to match.
+        self._bulk = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=timeout,
+                                          retry=Retry(NoBackoff(), 0))
         self._ttl = ttl
         self._front = front
         self._breaker = pybreaker.CircuitBreaker(fail_max=fail_max, reset_timeout=reset_timeout)
@@ -106,17 +127,32 @@ class RedisCache(Cache):
         return {"backend": "redis", "redis": "up" if reachable else "degraded",
                 "breaker": self._breaker.current_state, "errors": self.errors}
 
-    def delete(self, *keys: str) -> None:
-        self._call(self._client.delete, *keys)
+    def store(self, key, value):
+        try:
+            return self._bulk.set(key, json.dumps(value, sort_keys=True, ensure_ascii=False)) is True
+        except (redis.RedisError, OSError) as exc:
+            self._failed(exc)
+            return False
+
+    def fetch(self, key):
+        try:
+            raw = self._bulk.get(key)
+        except (redis.RedisError, OSError) as exc:
+            self._failed(exc)
+            return None
+        return None if raw is None else json.loads(raw)
 
     def _call(self, method, *args, **kwargs):
         try:
             return self._breaker.call(method, *args, **kwargs)
         except (redis.RedisError, pybreaker.CircuitBreakerError, OSError) as exc:
-            self.errors += 1
-            REDIS_ERRORS.inc()
-            log.warning("redis unavailable, computing instead: %s", exc.__class__.__name__)
+            self._failed(exc)
             return None
+
+    def _failed(self, exc: Exception) -> None:
+        self.errors += 1
+        REDIS_ERRORS.inc()
+        log.warning("redis unavailable, computing instead: %s", exc.__class__.__name__)
 
 
 def build_cache(settings) -> Cache:

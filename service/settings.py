@@ -8,6 +8,11 @@ from dataclasses import dataclass, fields
 class Settings:
     # Benchmark data directory; empty means the report data packaged with the service.
     benchmark_path: str = ""
+    # Callers' catalogs loaded at start-up: "name=path[,name=path]" (.jsonl, .json, .yaml, .csv).
+    benchmark_paths: str = ""
+    # How stale a worker's copy of a registered catalog may get before it checks the shared store.
+    catalog_refresh_seconds: float = 2.0
+    catalog_max_body_bytes: int = 64 * 1024 * 1024
     # Shared cache; empty means the embedded in-process cache only.
     redis_url: str = ""
     redis_key_prefix: str = "diffscore"
@@ -34,7 +39,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):
-            raw = environ.get(f.name.upper()) if f.name in ("redis_url", "benchmark_path") else None
+            raw = environ.get(f.name.upper()) if f.name in ("redis_url", "benchmark_path", "benchmark_paths") else None
             raw = environ.get(f"DIFFSCORE_{f.name.upper()}", raw)
             if raw is not None:
                 values[f.name] = type(f.default)(raw)

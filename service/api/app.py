@@ -9,16 +9,16 @@ from flask_limiter import HeaderNames, Limiter
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from service.benchmarks.loader import load_benchmarks
-from service.benchmarks.lookup import MarketLookup
+from service.benchmarks.catalogs import CatalogRegistry
+from service.benchmarks.loader import build_benchmarks, load_report_data
 from service.cache import build_cache
-from service.errors import BadRequest, ServiceError, UnsupportedMediaType
+from service.errors import BadRequest, PayloadTooLarge, ServiceError, UnsupportedMediaType
 from service.scoring import MODEL_VERSION
 from service.settings import Settings
 from service.vocabulary import TermFinder
 from service.api import errors, observability, security
-from service.api.context import Services
-from service.api.routes import benchmarks as benchmark_routes, compare, docs, health, profiles, scores, taxonomy
+from service.api.context import Services, services
+from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy
 from service.api.schemas import ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(
-        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.catalog_max_body_bytes),
         API_TITLE="Fintech differentiation scoring API",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",
@@ -73,11 +73,13 @@ def create_app(settings: Settings | None = None) -> Flask:
             "security": [{}, {"ApiKeyAuth": []}],
         },
     )
-    benchmarks = load_benchmarks(settings.benchmark_path or None)
+    raw, report_entries = load_report_data(settings.benchmark_path or None)
+    benchmarks = build_benchmarks(raw, report_entries() if report_entries else None)
     cache = build_cache(settings)
-    app.extensions["diffscore"] = Services(settings, benchmarks, cache,
-                                           MarketLookup(benchmarks, cache, settings.redis_key_prefix),
-                                           TermFinder(benchmarks.vocabulary))
+    catalogs = CatalogRegistry(raw, report_entries, benchmarks, cache, settings.redis_key_prefix,
+                               settings.catalog_refresh_seconds)
+    catalogs.load_files(settings.benchmark_paths)
+    app.extensions["diffscore"] = Services(settings, benchmarks, cache, catalogs, TermFinder(benchmarks.vocabulary))
     observability.configure_logging()
     keys = security.load_keys(settings.api_keys, settings.api_keys_file)
 
@@ -99,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                        "description": "Required when the service has keys configured (DIFFSCORE_API_KEYS)."})
 
     # blueprints
-    for module in (scores, compare, profiles, taxonomy, benchmark_routes, health):
+    for module in (scores, compare, profiles, catalog_routes, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(observability.bp)
@@ -141,6 +143,10 @@ def _require_json_body():
         raise UnsupportedMediaType(
             f"Send the body as JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})."
         )
+    limit = (services().settings.catalog_max_body_bytes if request.endpoint == "catalogs.put_catalog"
+             else services().settings.max_body_bytes)
+    if (request.content_length or 0) > limit:
+        raise PayloadTooLarge(f"The body is {request.content_length} bytes; this endpoint takes at most {limit}.")
     if request.content_length == 0 or not request.get_data(cache=True):
         raise BadRequest("The request body is empty: send a product profile as a JSON object.")
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from service.benchmarks.catalogs import CatalogRegistry
 from service.benchmarks.lookup import MarketLookup
 from service.benchmarks.models import Benchmarks
 from service.cache import Cache
@@ -20,16 +21,21 @@ class Services:
     settings: Settings
     benchmarks: Benchmarks
     cache: Cache
-    lookup: MarketLookup
+    catalogs: CatalogRegistry
     finder: TermFinder
 
-    def score(self, raw: dict) -> tuple[ScoreReport, str]:
-        """Normalise a validated request body, fetch its market slice (cached) and score it."""
-        return self.score_profile(normalise_profile(raw, self.benchmarks.vocabulary))
+    def score(self, raw: dict, catalog: str | None = None) -> tuple[ScoreReport, str]:
+        """Normalise a validated request body, fetch its market slice (cached) and score it
+        against the report's benchmark data or the named catalog."""
+        return self.score_profile(normalise_profile(raw, self.benchmarks.vocabulary), catalog)
 
-    def score_profile(self, profile: ProductProfile) -> tuple[ScoreReport, str]:
-        market, source = self.lookup.slice(profile.domain)
-        return score(profile, self.benchmarks, market), source
+    def score_profile(self, profile: ProductProfile, catalog: str | None = None) -> tuple[ScoreReport, str]:
+        benchmarks = self.catalogs.select(catalog)
+        market, source = self.lookup(benchmarks).slice(profile.domain)
+        return score(profile, benchmarks, market), source
+
+    def lookup(self, benchmarks: Benchmarks) -> MarketLookup:
+        return MarketLookup(benchmarks, self.cache, self.settings.redis_key_prefix)
 
     def suggested_terms(self, profile: ProductProfile) -> list[Match]:
         """Terms the description mentions that the structured fields do not carry."""

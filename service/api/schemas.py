@@ -416,3 +416,26 @@ class CompareOutSchema(Schema):
     best_pair = fields.Nested(EditPairSchema, allow_none=True,
                               metadata={"description": "Two of its top recommendations, measured together."})
     meta = fields.Nested(MetaSchema)
+
+
+class CatalogQuerySchema(Schema):
+    catalog = fields.String(load_default=None, validate=validate.Length(min=1, max=TERM_MAX), metadata={
+        "description": "Benchmark data to score against: report (default), NAME (a registered or file catalog "
+                       "alone) or NAME+report (both). GET /v1/catalogs lists them."})
+
+
+class CatalogInSchema(Schema):
+    products = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200_000), metadata={
+        "description": "Products: id, name, domain and the profile's term fields (any accepted spelling), "
+                       "compliance, and an optional verdict (differentiated, homogeneous, penalised)."})
+
+
+class CatalogSchema(Schema):
+    name = fields.String()
+    version = fields.String(metadata={"description": "The benchmark_version of scores against it alone."})
+    products = fields.Integer()
+    source = fields.String(metadata={"enum": ["report", "file", "registered"]})
+
+
+class CatalogListSchema(Schema):
+    catalogs = fields.List(fields.Nested(CatalogSchema))

@@ -51,9 +51,14 @@ def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+ADMIN_ENDPOINTS = {"catalogs.put_catalog"}
+
+
 def required_role(endpoint: str | None, method: str) -> str | None:
     if endpoint is None or endpoint in OPEN_ENDPOINTS:
         return None
+    if endpoint in ADMIN_ENDPOINTS:
+        return "admin"
     return "read" if method in ("GET", "HEAD", "OPTIONS") else "score"
 
 

@@ -25,14 +25,14 @@ class CatalogIndex:
     unseen_idf: float               # IDF of a term no product uses
 
     @classmethod
-    def build(cls, products, kind_weights) -> "CatalogIndex":
+    def build(cls, products, kind_weights, idf_floor: float) -> "CatalogIndex":
         count = len(products)
         lists: dict[str, list[int]] = {}
         for i, product in enumerate(products):
             for kind in SIMILARITY_KINDS:
                 for code in product.profile.terms(kind):
                     lists.setdefault(token(kind, code), []).append(i)
-        weights = {tok: kind_weights[tok.split(":", 1)[0]] * math.log((1 + count) / (1 + len(members)))
+        weights = {tok: kind_weights[tok.split(":", 1)[0]] * max(idf_floor, math.log((1 + count) / (1 + len(members))))
                    for tok, members in lists.items()}
         product_weight = np.zeros(count, dtype=_DTYPE)
         postings = {}

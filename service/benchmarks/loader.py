@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 import yaml
 
-from service.errors import BenchmarkDataError, UnknownTerm
+from service.errors import BenchmarkDataError, FieldError, UnknownTerm
 from service.profile import CERTIFICATION_LEVELS, Compliance, ProductProfile
 from service.vocabulary import Term, Vocabulary
 from service.benchmarks.models import (
@@ -45,20 +45,26 @@ class _Problems:
     """Collects every problem so one start-up failure lists them all, each with file and entry."""
 
     def __init__(self):
-        self.items: list[str] = []
+        self.items: list[FieldError] = []
 
     def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
+        self.items.append(FieldError(where, message))
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise BenchmarkDataError(
-                f"{len(self.items)} problem(s) in the benchmark data:\n  " + "\n  ".join(self.items)
-            )
+            lines = "\n  ".join(f"{e.field}: {e.message}" for e in self.items)
+            raise BenchmarkDataError(f"{len(self.items)} problem(s) in the benchmark data:\n  {lines}", self.items)
 
 
 def load_benchmarks(data_dir: Path | str | None = None) -> Benchmarks:
     """Read the five data files from `data_dir` (default: the packaged report data)."""
+    raw, catalog = load_report_data(data_dir)
+    return build_benchmarks(raw, catalog() if catalog else None)
+
+
+def load_report_data(data_dir: Path | str | None = None):
+    """The parsed data files, and a function that streams the catalog's products (None: they are
+    in catalog.yaml) so that they can be read again without being kept."""
     directory = Path(data_dir) if data_dir else DATA_DIR
     lines = directory / CATALOG_LINES
     raw = {}
@@ -72,7 +78,7 @@ def load_benchmarks(data_dir: Path | str | None = None) -> Benchmarks:
             raise BenchmarkDataError(f"{path}: benchmark data file missing") from None
         except yaml.YAMLError as exc:
             raise BenchmarkDataError(f"{path}: not valid YAML: {exc}") from None
-    return build_benchmarks(raw, _catalog_lines(lines) if lines.exists() else None)
+    return raw, ((lambda: _catalog_lines(lines)) if lines.exists() else None)
 
 
 def _catalog_lines(path: Path):
@@ -85,9 +91,11 @@ def _catalog_lines(path: Path):
                     raise BenchmarkDataError(f"{path}: line {number} is not valid JSON: {exc.msg}") from None
 
 
-def build_benchmarks(raw: dict, catalog_entries=None) -> Benchmarks:
+def build_benchmarks(raw: dict, catalog_entries=None, custom=None) -> Benchmarks:
     """Validate the parsed files and assemble them; the version is a hash of their content.
-    `catalog_entries` (an iterable of products) replaces catalog.yaml when given."""
+    `catalog_entries` (an iterable of products) replaces catalog.yaml when given; `custom` is
+    (label, products in the profile format) of a caller's catalog, added after the report's
+    (pass catalog_entries=() to score against the custom products alone)."""
     problems = _Problems()
     digest = hashlib.sha256()
     for name in sorted(n for n in raw if n != "catalog.yaml"):
@@ -100,12 +108,21 @@ def build_benchmarks(raw: dict, catalog_entries=None) -> Benchmarks:
     if catalog_entries is None:
         catalog_entries = (raw.get("catalog.yaml") or {}).get("products") or []
     products = _products(catalog_entries, vocabulary, problems, digest)
+    if custom is not None:
+        label, entries = custom
+        digest.update(json.dumps(["custom", label]).encode())
+        report_ids = {p.id for p in products}
+        for product in _products(entries, vocabulary, problems, digest, source=label, cited=False):
+            if product.id in report_ids:
+                problems.add(f"{label}: id={product.id}", "id already names a report case; choose another")
+            products.append(product)
     rules_raw = raw["rules.yaml"]
     rules = tuple(_rule(i, r, vocabulary, figures, problems) for i, r in enumerate(rules_raw.get("rules") or []))
     reliefs = tuple(_relief(i, r, vocabulary, figures, problems) for i, r in enumerate(rules_raw.get("reliefs") or []))
     _check_unique("rules.yaml", [r.id for r in rules + reliefs], problems)
     weights = raw["weights.yaml"]
-    _check_weights(weights, vocabulary, figures, {p.id for p in products}, problems)
+    report_ids = None if isinstance(catalog_entries, tuple) and not catalog_entries else {p.id for p in products}
+    _check_weights(weights, vocabulary, figures, report_ids, problems)
     problems.raise_if_any()
     pair_counts = Counter(pair for p in products for pair in combination_pairs(p.profile))
     return Benchmarks(
@@ -118,7 +135,7 @@ def build_benchmarks(raw: dict, catalog_entries=None) -> Benchmarks:
         reliefs=reliefs,
         weights=_freeze(weights),
         pair_counts=MappingProxyType(dict(pair_counts)),
-        index=CatalogIndex.build(products, weights["similarity"]["kind_weights"]),
+        index=CatalogIndex.build(products, weights["similarity"]["kind_weights"], weights["similarity"]["idf_floor"]),
     )
 
 
@@ -179,8 +196,19 @@ def _code(where: str, vocabulary: Vocabulary, kind: str, code, problems: _Proble
         return None
 
 
-def _codes(where, vocabulary, kind, values, problems) -> tuple[str, ...]:
-    found = (_code(where, vocabulary, kind, v, problems) for v in values or ())
+def _spelling(where: str, vocabulary: Vocabulary, kind: str, text, problems: _Problems) -> str | None:
+    try:
+        return vocabulary.resolve(kind, str(text)).code
+    except UnknownTerm as exc:
+        problems.add(where, str(exc))
+        return None
+
+
+def _codes(where, vocabulary, kind, values, problems, code=_code) -> tuple[str, ...]:
+    if isinstance(values, str):
+        problems.add(where, f"{kind} terms must be a list")
+        return ()
+    found = (code(where, vocabulary, kind, v, problems) for v in values or ())
     return tuple(c for c in found if c)
 
 
@@ -213,19 +241,28 @@ def _segment_needs(data: dict, vocabulary: Vocabulary, problems: _Problems) -> d
     return needs
 
 
-def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest) -> list[BenchmarkProduct]:
-    """One pass over the entries: validate, hash and build each, so that none needs keeping."""
+def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, source: str = "catalog.yaml",
+              cited: bool = True) -> list[BenchmarkProduct]:
+    """One pass over the entries: validate, hash and build each, so that none needs keeping.
+    Report cases (`cited`) need bilingual names, sections and canonical codes; a caller's catalog
+    has a plain name and may use any spelling the vocabulary accepts."""
     products = []
     ids = []
+    code = _code if cited else _spelling
     for i, entry in enumerate(entries):
+        where = f"{source}: products[{i}] (id={entry.get('id') if isinstance(entry, dict) else None})"
+        if not isinstance(entry, dict) or not entry.get("id"):
+            problems.add(where, "a product is an object with an id")
+            continue
         digest.update(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode())
         ids.append(str(entry.get("id")))
-        where = f"catalog.yaml: products[{i}] (id={entry.get('id')})"
         name = entry.get("name") or {}
-        if not name.get("en") or not name.get("zh"):
+        if not cited:
+            name = {"en": str(name), "zh": str(name)}
+        elif not name.get("en") or not name.get("zh"):
             problems.add(where, "name needs en and zh")
         sections = tuple(entry.get("sections") or ())
-        if not sections:
+        if cited and not sections:
             problems.add(where, "no report section cited")
         for section in sections:
             _check_section(where, section, problems)
@@ -241,23 +278,24 @@ def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest) -> l
         if certification not in CERTIFICATION_LEVELS:
             problems.add(where, f"certification {certification!r} is not one of {CERTIFICATION_LEVELS}")
         profile = ProductProfile(
-            domain=_code(where, vocabulary, "domain", entry.get("domain"), problems) or "",
+            domain=code(where, vocabulary, "domain", entry.get("domain"), problems) or "",
             name=name.get("en", ""),
             compliance=Compliance(
                 cross_border=bool(compliance.get("cross_border", False)),
                 certification=certification,
                 sandbox=bool(compliance.get("sandbox", False)),
                 max_apr=compliance.get("max_apr"),
-                **{f: _codes(where, vocabulary, k, compliance.get(f), problems) for f, k in _COMPLIANCE_LISTS.items()},
+                **{f: _codes(where, vocabulary, k, compliance.get(f), problems, code)
+                   for f, k in _COMPLIANCE_LISTS.items()},
             ),
-            **{f: _codes(where, vocabulary, k, entry.get(f), problems) for f, k in _LIST_KINDS.items()},
+            **{f: _codes(where, vocabulary, k, entry.get(f), problems, code) for f, k in _LIST_KINDS.items()},
         )
         products.append(BenchmarkProduct(
             id=str(entry.get("id")), name_en=name.get("en", ""), name_zh=name.get("zh", ""),
             verdict=verdict, sections=sections, outcomes=tuple(outcomes),
             profile=profile,
         ))
-    _check_unique("catalog.yaml", ids, problems)
+    _check_unique(source, ids, problems)
     return products
 
 
@@ -327,7 +365,10 @@ def _relief(i: int, entry: dict, vocabulary, figures, problems) -> Relief:
     )
 
 
-def _check_weights(weights: dict, vocabulary: Vocabulary, figures: dict, product_ids: set, problems: _Problems) -> None:
+def _check_weights(weights: dict, vocabulary: Vocabulary, figures: dict, product_ids: set | None,
+                   problems: _Problems) -> None:
+    """`product_ids` None: the report's cases are left out (a caller's catalog alone), so the
+    weights' references to them are evidence only and not checked against the catalog."""
     domains = weights.get("domains") or {}
     for term in vocabulary.terms("domain"):
         if term.code not in domains:
@@ -340,7 +381,7 @@ def _check_weights(weights: dict, vocabulary: Vocabulary, figures: dict, product
             if isinstance(entry, dict):
                 _check_evidence(f"weights.yaml: {score}.{name}", entry.get("evidence"), figures, problems)
                 for product_id in entry.get("benchmarks") or ():
-                    if product_id not in product_ids:
+                    if product_ids is not None and product_id not in product_ids:
                         problems.add(f"weights.yaml: {score}.{name}", f"names unknown benchmark {product_id!r}")
     for term in vocabulary.terms("business_model"):
         if term.lookalike:

@@ -9,8 +9,9 @@ from tests.conftest import free_port, start_gunicorn, stop_gunicorn
 pytestmark = pytest.mark.integration
 
 
-def test_a_look_up_cached_by_one_instance_is_a_hit_on_the_other(redis_url, key_prefix):
+def test_look_ups_rate_budgets_and_catalogs_are_shared(redis_url, key_prefix):
     env = {"REDIS_URL": redis_url, "DIFFSCORE_REDIS_KEY_PREFIX": key_prefix, "DIFFSCORE_RATE_LIMIT": "10 per minute"}
+    # 10 requests a minute per endpoint across both instances; scoring and registering stay below it.
     ports = [free_port(), free_port()]
     servers = [start_gunicorn(port, workers=1, **env) for port in ports]
     try:
@@ -24,6 +25,15 @@ def test_a_look_up_cached_by_one_instance_is_a_hit_on_the_other(redis_url, key_p
         statuses = [requests.get(f"http://127.0.0.1:{ports[i % 2]}/v1/taxonomy?kind=domain", timeout=5).status_code
                     for i in range(12)]
         assert statuses.count(200) == 10 and statuses.count(429) == 2
+        # A catalog registered on one instance scores on the other, same version.
+        rivals = [{"id": "rival", "name": "Rival EV cover", "domain": "insurtech", "scenarios": ["NEV charging"],
+                   "target_segments": ["NEV owners"]}]
+        put = requests.put(f"http://127.0.0.1:{ports[0]}/v1/catalogs/shared", json={"products": rivals}, timeout=10)
+        assert put.status_code == 200
+        other = requests.post(f"http://127.0.0.1:{ports[1]}/v1/scores?catalog=shared", json=NEV_INSURANCE_EN,
+                              timeout=10).json()
+        assert other["meta"]["benchmark_version"] == put.json()["version"]
+        assert other["nearest_benchmarks"][0]["id"] == "rival"
     finally:
         for server in servers:
             stop_gunicorn(server)

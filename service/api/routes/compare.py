@@ -1,11 +1,12 @@
 """POST /v1/compare: variants of a product side by side, and the edits that would move it most."""
 
 from flask import g
+from marshmallow import RAISE
 
 from service.api.context import services
 from service.api.examples import COMPARE_EXAMPLES
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
-from service.api.schemas import CompareInSchema, CompareOutSchema
+from service.api.schemas import CatalogQuerySchema, CompareInSchema, CompareOutSchema
 from service.errors import FieldError, InvalidInput, UnknownTerm
 from service.profile import CERTIFICATION_LEVELS, FIELD_KINDS
 from service.scoring import MODEL_VERSION
@@ -24,30 +25,33 @@ _SET_FIELDS = {
 
 @blp.route("/compare", methods=["POST"])
 @blp.arguments(CompareInSchema, examples=COMPARE_EXAMPLES)
+@blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, CompareOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
-def compare(request_body):
+def compare(request_body, query):
     """Score 2-20 variants side by side, or a base profile and the variants its edits make.
 
     Every variant gets its scores, the change against the first, and the reasons it gains or
     loses; the first also gets the recommender's best single edit and best pair of edits.
     """
     context = services()
+    catalog = query["catalog"]
     if "variants" in request_body:
-        scored = [context.score(variant) for variant in request_body["variants"]]
+        scored = [context.score(variant, catalog) for variant in request_body["variants"]]
     else:
-        base = context.score(request_body["base"])
+        base = context.score(request_body["base"], catalog)
         edited = [apply_edits(base[0].profile, _edits(edits, i, context.benchmarks.vocabulary))
                   for i, edits in enumerate(request_body["edits"])]
-        scored = [base] + [context.score_profile(profile) for profile in edited]
+        scored = [base] + [context.score_profile(profile, catalog) for profile in edited]
     reports = [report for report, _ in scored]
     first, source = scored[0]
-    market, _ = context.lookup.slice(first.profile.domain)
+    benchmarks = context.catalogs.select(catalog)
+    market, _ = context.lookup(benchmarks).slice(first.profile.domain)
     return {
         "variants": [{"index": i, **vars(v)} for i, v in enumerate(side_by_side(reports))],
         "best_single_edit": first.recommendations[0] if first.recommendations else None,
-        "best_pair": best_pair(first, context.benchmarks, market),
-        "meta": {"model_version": MODEL_VERSION, "benchmark_version": context.benchmarks.version,
+        "best_pair": best_pair(first, benchmarks, market),
+        "meta": {"model_version": MODEL_VERSION, "benchmark_version": benchmarks.version,
                  "cache": {"hit": source != "computed", "source": source}, "request_id": g.request_id},
     }
 

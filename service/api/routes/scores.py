@@ -1,13 +1,13 @@
 """POST /v1/scores: one product profile in, three explained scores out."""
 
 from flask import g, request
-from marshmallow import ValidationError
+from marshmallow import RAISE, ValidationError
 
 from service.api.context import services
 from service.api.errors import problem_body, service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, problems
-from service.api.schemas import BatchInSchema, BatchOutSchema, ProfileInSchema, ScoreResponseSchema
+from service.api.schemas import BatchInSchema, BatchOutSchema, CatalogQuerySchema, ProfileInSchema, ScoreResponseSchema
 from service.errors import PayloadTooLarge, ServiceError
 from service.metrics import LOOKUPS, SCORES
 
@@ -16,9 +16,10 @@ blp = ApiBlueprint("scores", __name__, url_prefix="/v1", description="Score prod
 
 @blp.route("/scores", methods=["POST"])
 @blp.arguments(ProfileInSchema, examples=PROFILE_EXAMPLES)
+@blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, ScoreResponseSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
-def post_score(profile):
+def post_score(profile, query):
     """Score one product profile.
 
     Returns differentiation, homogeneity risk and compliance risk (0-100), each with its band, base
@@ -26,15 +27,16 @@ def post_score(profile):
     recommended edits with their measured effect. Unknown terms are rejected with the closest
     accepted terms; unknown fields are rejected, not ignored.
     """
-    report, source = services().score(profile)
+    report, source = services().score(profile, query["catalog"])
     return report_body(report, source)
 
 
 @blp.route("/scores/batch", methods=["POST"])
 @blp.arguments(BatchInSchema, examples=BATCH_EXAMPLES)
+@blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, BatchOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
-def post_batch(batch):
+def post_batch(batch, query):
     """Score up to 1,000 profiles in one request.
 
     Every item is answered, in order, with its result or its own problem: one bad item never fails
@@ -50,7 +52,7 @@ def post_batch(batch):
     for index, item in enumerate(items):
         instance = f"{request.path}#/items/{index}"
         try:
-            report, source = context.score(schema.load(item))
+            report, source = context.score(schema.load(item), query["catalog"])
             results.append({"index": index, "status": 200, "result": report_body(report, source), "error": None})
         except ValidationError as exc:
             errors = list(validation_errors(exc.messages, schema))

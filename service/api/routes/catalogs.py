@@ -1,0 +1,35 @@
+"""Callers' competitor catalogs: list them, register one (admin when keys are configured)."""
+
+import re
+
+from service.api.context import services
+from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
+from service.api.schemas import CatalogInSchema, CatalogListSchema, CatalogSchema
+from service.errors import FieldError, InvalidInput
+
+blp = ApiBlueprint("catalogs", __name__, url_prefix="/v1", description="Custom competitor catalogs.")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@blp.route("/catalogs", methods=["GET"])
+@blp.response(200, CatalogListSchema)
+@problems(blp, *ACCESS_PROBLEMS)
+def list_catalogs():
+    """The benchmark data a request can select with ?catalog=: the report's and the callers'."""
+    return {"catalogs": services().catalogs.catalogs()}
+
+
+@blp.route("/catalogs/<string:name>", methods=["PUT"])
+@blp.arguments(CatalogInSchema)
+@blp.response(200, CatalogSchema)
+@problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
+def put_catalog(catalog, name):
+    """Register (or replace) a catalog for every worker and instance.
+
+    Every product is validated and every problem listed at once; nothing is stored unless all are
+    valid. Score against it with ?catalog=NAME, or ?catalog=NAME+report for both.
+    """
+    if not _NAME.match(name):
+        raise InvalidInput("Catalog names are 1-64 lowercase letters, digits, '-' or '_'.",
+                           [FieldError("name", "invalid catalog name", name, "[a-z0-9][a-z0-9_-]{0,63}")])
+    return services().catalogs.register(name, catalog["products"])

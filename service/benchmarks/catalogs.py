@@ -1,0 +1,164 @@
+"""Callers' own competitor catalogs: files loaded at start-up (BENCHMARK_PATHS) and catalogs
+registered at run time, kept in the shared cache so that every worker and instance scores with
+the same version. A request picks the benchmark data by name: 'report' (default), 'NAME' (the
+catalog alone) or 'NAME+report' (both)."""
+
+import csv
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from service.benchmarks.loader import build_benchmarks
+from service.benchmarks.models import Benchmarks
+from service.cache import Cache
+from service.errors import BenchmarkDataError, FieldError, InvalidInput, NotFound, ServiceError
+from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
+
+REPORT = "report"
+_BUILT_KEEP = 8
+
+
+class CatalogUnavailable(ServiceError):
+    status = 503
+    slug = "catalog-store-unavailable"
+    title = "Catalog store unavailable"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    name: str
+    version: str
+    products: int
+    source: str          # "file" or "registered"
+
+
+def read_catalog_file(path: Path) -> list[dict]:
+    """Products from a JSONL, JSON, YAML or CSV file: profile fields plus id and optional verdict."""
+    text = path.read_text(encoding="utf-8-sig")
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    if suffix == ".json":
+        data = json.loads(text)
+    elif suffix in (".yaml", ".yml"):
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
+    elif suffix == ".csv":
+        return [_row(cells) for cells in csv.DictReader(text.splitlines())]
+    else:
+        raise BenchmarkDataError(f"{path}: a catalog is .jsonl, .json, .yaml or .csv")
+    return data["products"] if isinstance(data, dict) else data
+
+
+def _row(cells: dict) -> dict:
+    cells = {k.strip(): (v or "").strip() for k, v in cells.items() if k}
+    unknown = sorted(set(cells) - PROFILE_COLUMNS - {"id", "verdict"})
+    if unknown:
+        raise BenchmarkDataError(f"unknown catalog column(s) {unknown}")
+    product = {"id": cells.get("id", ""), **profile_from_cells(cells)}
+    if cells.get("verdict"):
+        product["verdict"] = cells["verdict"]
+    return product
+
+
+class CatalogRegistry:
+    """Named catalogs and the benchmark data built from them, rebuilt when a catalog's version moves."""
+
+    def __init__(self, report_raw: dict, report_entries, report: Benchmarks, cache: Cache, prefix: str,
+                 refresh_seconds: float):
+        self._raw = report_raw
+        self._report_entries = report_entries
+        self._report = report
+        self._cache = cache
+        self._prefix = prefix
+        self._refresh = refresh_seconds
+        self._files: dict[str, tuple[str, list[dict]]] = {}
+        self._seen: dict[str, tuple[float, dict | None]] = {}
+        self._built: OrderedDict[tuple[str, str], Benchmarks] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def load_files(self, spec: str) -> None:
+        """BENCHMARK_PATHS: 'name=path,name=path'; any bad entry stops start-up with every problem."""
+        for item in filter(None, (part.strip() for part in spec.split(","))):
+            name, _, path = item.partition("=")
+            if not name or not path:
+                raise BenchmarkDataError(f"BENCHMARK_PATHS entry {item!r} must be name=path")
+            products = read_catalog_file(Path(path))
+            self._files[name] = (self._built_data(name, "", products, False).version, products)
+
+    def register(self, name: str, products: list[dict]) -> Catalog:
+        """Validates every product (all problems at once), then stores the catalog for all workers."""
+        if name == REPORT or name in self._files:
+            raise InvalidInput(f"The name {name!r} is taken by a built-in or file catalog; choose another.")
+        built = self._build(name, "", products)
+        record = {"name": name, "version": built.version, "products": products}
+        if not self._cache.store(self._key(name), record):
+            raise CatalogUnavailable("The shared catalog store (Redis) did not answer; try again.")
+        with self._lock:
+            self._seen[name] = (time.monotonic(), record)
+        return Catalog(name, built.version, len(products), "registered")
+
+    def select(self, selection: str | None) -> Benchmarks:
+        """The benchmark data for 'report', 'NAME' or 'NAME+report'."""
+        if not selection or selection == REPORT:
+            return self._report
+        name, _, rest = selection.partition("+")
+        if rest not in ("", REPORT):
+            raise InvalidInput(f"catalog {selection!r}: use 'report', 'NAME' or 'NAME+report'.",
+                               [FieldError("catalog", "unknown form", selection, "report, NAME or NAME+report")])
+        version, products = self._entries(name)
+        return self._build(name, version, products, with_report=bool(rest))
+
+    def _build(self, name: str, version: str, products: list[dict], with_report: bool = False) -> Benchmarks:
+        try:
+            return self._built_data(name, version, products, with_report)
+        except BenchmarkDataError as exc:
+            errors = [FieldError(e.field.split(": ", 1)[-1], e.message) for e in exc.errors]
+            raise InvalidInput(f"{len(errors)} problem(s) in catalog {name!r}; see errors.", errors) from None
+
+    def catalogs(self) -> list[Catalog]:
+        found = [Catalog(REPORT, self._report.version, len(self._report.products), "report")]
+        for name, (version, products) in sorted(self._files.items()):
+            found.append(Catalog(name, version, len(products), "file"))
+        with self._lock:
+            registered = sorted((n, r) for n, (_, r) in self._seen.items() if r)
+        found += [Catalog(n, r["version"], len(r["products"]), "registered") for n, r in registered]
+        return found
+
+    def _entries(self, name: str) -> tuple[str, list[dict]]:
+        """A catalog's version and products; a registered one is re-read when it may have moved."""
+        if name in self._files:
+            return self._files[name]
+        with self._lock:
+            checked, record = self._seen.get(name, (0.0, None))
+        if record is None or time.monotonic() - checked > self._refresh:
+            record = self._cache.fetch(self._key(name)) or record
+            with self._lock:
+                self._seen[name] = (time.monotonic(), record)
+        if record is None:
+            known = [c.name for c in self.catalogs()]
+            raise NotFound(f"No catalog {name!r}; known: {', '.join(known)}. Register one with PUT /v1/catalogs/{name}.")
+        return record["version"], record["products"]
+
+    def _built_data(self, name: str, version: str, products: list[dict], with_report: bool) -> Benchmarks:
+        """Built once per (catalog, version, with or without the report's cases), a few kept."""
+        key = (name, version, with_report)
+        with self._lock:
+            if version and key in self._built:
+                self._built.move_to_end(key)
+                return self._built[key]
+        report_entries = (self._report_entries() if self._report_entries else None) if with_report else ()
+        built = build_benchmarks(self._raw, report_entries, custom=(f"catalog {name}", products))
+        key = (name, version or built.version, with_report)
+        with self._lock:
+            self._built[key] = built
+            while len(self._built) > _BUILT_KEEP:
+                self._built.popitem(last=False)
+        return built
+
+    def _key(self, name: str) -> str:
+        return f"{self._prefix}:catalog:{name}"
