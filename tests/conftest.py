@@ -95,10 +95,16 @@ def key_prefix(redis_url):
     """A key prefix of this test's own; everything written under it is deleted afterwards."""
     prefix = f"diffscore-test-{uuid.uuid4().hex[:12]}"
     yield prefix
+    delete_keys(redis_url, prefix)
+
+
+def delete_keys(redis_url: str, prefix: str) -> None:
+    """Everything a test wrote under its prefix: look-ups, catalogs and rate-limit counters."""
     client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
+    for pattern in (f"{prefix}*", f"LIMITS:LIMITER/{prefix}*"):
+        keys = list(client.scan_iter(pattern))
+        if keys:
+            client.delete(*keys)
 
 
 def start_gunicorn(port: int, workers: int = 2, **env) -> subprocess.Popen:

@@ -3,11 +3,12 @@
 import json
 import re
 import subprocess
+import uuid
 
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port, start_gunicorn, stop_gunicorn
+from tests.conftest import ROOT, delete_keys, free_port, start_gunicorn, stop_gunicorn
 
 pytestmark = pytest.mark.integration
 README_BASE = "http://127.0.0.1:8000"
@@ -19,11 +20,14 @@ def readme_examples() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(redis_url):
+    """Two workers sharing Redis, as deployed: a catalog registered through one is seen by both."""
     port = free_port()
-    process = start_gunicorn(port, GUNICORN_ACCESSLOG="-")
+    prefix = f"diffscore-test-{uuid.uuid4().hex[:12]}"
+    process = start_gunicorn(port, GUNICORN_ACCESSLOG="-", REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=prefix)
     yield f"http://127.0.0.1:{port}"
     output = stop_gunicorn(process)
+    delete_keys(redis_url, prefix)
     assert "Traceback" not in output, output[-3000:]
 
 
@@ -35,7 +39,8 @@ def run(example: str, base: str) -> dict:
 
 
 def test_readme_has_the_examples():
-    assert {"score-en", "score-zh", "error", "taxonomy", "benchmarks"} <= set(readme_examples())
+    assert {"score-en", "score-zh", "error", "taxonomy", "benchmarks", "catalog", "score-catalog", "compare",
+            "extract"} <= set(readme_examples())
 
 
 def test_english_and_chinese_examples_score_identically(server):
@@ -61,3 +66,14 @@ def test_listing_examples(server):
 def test_access_log_and_request_id(server):
     response = requests.get(f"{server}/healthz", headers={"X-Request-ID": "trace-42"}, timeout=5)
     assert response.headers["X-Request-ID"] == "trace-42"
+
+
+def test_catalog_compare_and_extract_examples(server):
+    registered = run("catalog", server)
+    assert registered["name"] == "acme" and registered["products"] == 2
+    scored = run("score-catalog", server)
+    assert "rival-ev" in {n["id"] for n in scored["nearest_benchmarks"]}
+    compared = run("compare", server)
+    assert len(compared["variants"]) == 3 and compared["variants"][1]["delta"]["compliance_risk"] < 0
+    draft = run("extract", server)
+    assert draft["profile"]["domain"] == "insurtech" and draft["missing"] == []
