@@ -2,7 +2,7 @@
 
 from service.benchmarks.market import MarketSlice, build_slice
 from service.benchmarks.models import Benchmarks
-from service.cache import MEMORY, REDIS, Cache
+from service.cache import Cache
 
 
 class MarketLookup:
@@ -20,7 +20,3 @@ class MarketLookup:
             self.key(domain), lambda: build_slice(self._benchmarks, domain).to_dict()
         )
         return MarketSlice.from_dict(data), source
-
-    @staticmethod
-    def is_hit(source: str) -> bool:
-        return source in (MEMORY, REDIS)
