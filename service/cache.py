@@ -12,7 +12,9 @@ from typing import Callable
 import pybreaker
 import redis
 from redis.backoff import NoBackoff
+from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
+from redis.sentinel import Sentinel
 from cachetools import TTLCache
 
 from service.metrics import REDIS_ERRORS
@@ -94,13 +96,9 @@ class RedisCache(Cache):
 
     def __init__(self, url: str, *, ttl: int, front: MemoryCache, timeout: float,
                  fail_max: int, reset_timeout: float):
-        self._client = redis.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout,
-            retry_on_timeout=False, retry=Retry(NoBackoff(), 0), health_check_interval=30,
-        )
+        self._client = redis_client(url, timeout)
         # Registered catalogs can be megabytes: their own client, with a timeout to match.
-        self._bulk = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=timeout,
-                                          retry=Retry(NoBackoff(), 0))
+        self._bulk = redis_client(url, timeout, read_timeout=10)
         self._ttl = ttl
         self._front = front
         self._breaker = pybreaker.CircuitBreaker(fail_max=fail_max, reset_timeout=reset_timeout)
@@ -153,6 +151,28 @@ class RedisCache(Cache):
         self.errors += 1
         REDIS_ERRORS.inc()
         log.warning("redis unavailable, computing instead: %s", exc.__class__.__name__)
+
+
+def redis_client(url: str, timeout: float, read_timeout: float | None = None):
+    """A client for any REDIS_URL form: those redis-py parses (redis://, rediss://, unix://) and the
+    Sentinel and Cluster forms Flask-Limiter also reads:
+    redis+sentinel://[:password@]host:port[,host:port]/service_name[/db] and
+    redis+cluster://[:password@]host:port[,host:port]. No retries: a call costs at most one timeout."""
+    options = {"socket_timeout": read_timeout or timeout, "socket_connect_timeout": timeout}
+    scheme, _, rest = url.partition("://")
+    if scheme not in ("redis+sentinel", "redis+cluster"):
+        return redis.Redis.from_url(url, retry=Retry(NoBackoff(), 0), health_check_interval=30, **options)
+    credentials, _, location = rest.rpartition("@")
+    if credentials:
+        options["password"] = credentials.split(":", 1)[-1]
+    hosts, _, path = location.partition("/")
+    nodes = [(host, int(port)) for host, _, port in (h.rpartition(":") for h in hosts.split(","))]
+    if scheme == "redis+cluster":
+        return RedisCluster(startup_nodes=[ClusterNode(h, p) for h, p in nodes], retry=Retry(NoBackoff(), 0),
+                            **options)
+    service, _, db = path.partition("/")
+    sentinel = Sentinel(nodes, sentinel_kwargs={"socket_timeout": timeout, "socket_connect_timeout": timeout})
+    return sentinel.master_for(service, db=int(db or 0), retry=Retry(NoBackoff(), 0), **options)
 
 
 def build_cache(settings) -> Cache:
