@@ -37,6 +37,8 @@ CATALOG_LINES = "catalog.jsonl"
 _SECTION = re.compile(r"^[1-7](\.\d+){1,2}$")
 _PROFILE_LISTS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners")
 _COMPLIANCE_LISTS = {"licenses": "license", "data_sources": "data_source", "privacy_controls": "privacy_control"}
+_CUSTOM_COMPLIANCE = {"licenses", "data_sources", "privacy_controls", "cross_border", "certification", "sandbox",
+                      "max_apr"}
 _LIST_KINDS = {"tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
                "business_model": "business_model", "partners": "partner"}
 
@@ -145,6 +147,9 @@ def _freeze(value):
     if isinstance(value, list):
         return tuple(_freeze(v) for v in value)
     return value
+
+
+_CUSTOM_FIELDS = {"id", "name", "domain", "description", "compliance", "verdict", *_LIST_KINDS}
 
 
 def _check_section(where: str, section, problems: _Problems) -> None:
@@ -259,6 +264,10 @@ def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, sour
         name = entry.get("name") or {}
         if not cited:
             name = {"en": str(name), "zh": str(name)}
+            unknown = sorted(set(entry) - _CUSTOM_FIELDS) + sorted(
+                f"compliance.{k}" for k in set(entry.get("compliance") or {}) - _CUSTOM_COMPLIANCE)
+            if unknown:
+                problems.add(where, f"unknown field(s) {unknown}: rejected, not ignored")
         elif not name.get("en") or not name.get("zh"):
             problems.add(where, "name needs en and zh")
         sections = tuple(entry.get("sections") or ())

@@ -87,3 +87,11 @@ def test_a_bad_catalog_file_stops_start_up(tmp_path):
     from service.errors import BenchmarkDataError
     with pytest.raises(BenchmarkDataError, match="did you mean 'lending'"):
         create_app(Settings(benchmark_paths=f"bad={path}"))
+
+
+def test_unknown_product_fields_are_rejected_not_ignored(client):
+    product = {"id": "x", "name": "X", "domain": "insurtech", "colour": "red", "compliance": {"licence": []}}
+    response = client.put("/v1/catalogs/strict", json={"products": [product]})
+    assert response.status_code == 422
+    message = response.get_json()["errors"][0]["message"]
+    assert "'colour'" in message and "'compliance.licence'" in message
