@@ -31,7 +31,7 @@ class Settings:
     api_keys_file: str = ""
     # Per key (or per client address without keys), shared through Redis when REDIS_URL is set.
     rate_limit: str = "1200 per minute"
-    batch_rate_limit: str = "60 per minute"
+    batch_rate_limit: str = "600 per minute"
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

@@ -20,6 +20,8 @@ from tests.conftest import IN_CI, ROOT, free_port, start_gunicorn, stop_gunicorn
 
 pytestmark = pytest.mark.integration
 ROWS = 5000
+# These runs send thousands of rows a minute from one address: rate limits are not what they test.
+SERVICE_ENV = {"DIFFSCORE_RATE_LIMIT": "1000000 per minute", "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
 
 
 def generate_portfolio(path, rows: int, seed: int = 7) -> None:
@@ -128,7 +130,7 @@ def portfolio(tmp_path_factory):
 @pytest.fixture
 def service(redis_url, key_prefix):
     port = free_port()
-    process = start_gunicorn(port, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
+    process = start_gunicorn(port, **SERVICE_ENV, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
     yield port, process
     if process.poll() is None:
         stop_gunicorn(process)
@@ -169,7 +171,7 @@ def test_server_killed_and_restarted_half_way(portfolio, tmp_path, service, redi
     os.killpg(first.pid, signal.SIGKILL)
     stop_gunicorn(first)
     time.sleep(1.0)
-    restarted = start_gunicorn(port, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
+    restarted = start_gunicorn(port, **SERVICE_ENV, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
     try:
         _, stderr = client.communicate(timeout=600)
         assert client.returncode == 0, stderr

@@ -69,8 +69,16 @@ def test_sentinel_url(tmp_path, binary):
         stop([sentinel, primary])
 
 
+def cluster_port() -> int:
+    """A free port whose cluster bus port (port + 10000) is a valid port too."""
+    while True:
+        port = free_port()
+        if port < 55000:
+            return port
+
+
 def test_cluster_url(tmp_path, binary):
-    ports = [free_port() for _ in range(3)]
+    ports = [cluster_port() for _ in range(3)]
     nodes = [subprocess.Popen([binary, "--port", str(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                                "--cluster-config-file", str(tmp_path / f"nodes-{p}.conf"), "--save", "",
                                "--appendonly", "no", "--dir", str(tmp_path)],
