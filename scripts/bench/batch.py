@@ -6,7 +6,6 @@
 
 import argparse
 import csv
-import os
 import random
 import subprocess  # nosec B404
 import sys
@@ -16,8 +15,7 @@ from pathlib import Path
 
 import requests
 
-from scripts.bench.common import report
-from scripts.bench.http import ROOT, free_port
+from scripts.bench.common import ROOT, gunicorn, report
 from service.api.examples import NEV_INSURANCE_EN, SOCIAL_CREDIT_EN
 from service.benchmarks.loader import load_benchmarks
 
@@ -40,41 +38,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10000)
     args = parser.parse_args()
-    port = free_port()
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "DIFFSCORE_RATE_LIMIT": "1000000 per minute",
-           "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # nosec B603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        with tempfile.TemporaryDirectory() as tmp:
-            source, output = Path(tmp) / "rows.csv", Path(tmp) / "scored.csv"
-            portfolio(source, args.rows)
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "scripts.batch_score", str(source), "-o", str(output),  # nosec B603
-                            "--base-url", base, "--quiet"], cwd=ROOT, check=True)
-            batch_seconds = time.perf_counter() - started
+    with gunicorn() as (base, _), tempfile.TemporaryDirectory() as tmp:
+        source, output = Path(tmp) / "rows.csv", Path(tmp) / "scored.csv"
+        portfolio(source, args.rows)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "scripts.batch_score", str(source), "-o", str(output),  # nosec B603
+                        "--base-url", base, "--quiet"], cwd=ROOT, check=True)
+        batch_seconds = time.perf_counter() - started
         session = requests.Session()
         singles = 500
         started = time.perf_counter()
         for i in range(singles):
             session.post(f"{base}/v1/scores", json=(NEV_INSURANCE_EN, SOCIAL_CREDIT_EN)[i % 2], timeout=10).raise_for_status()
         single_seconds = time.perf_counter() - started
-        report("batch scoring end to end (diffscore-batch -> POST /v1/scores/batch)", [
-            {"path": f"diffscore-batch, {args.rows} rows", "rows_per_s": round(args.rows / batch_seconds, 1),
-             "ms_per_row": round(batch_seconds * 1000 / args.rows, 3)},
-            {"path": f"single POST /v1/scores, {singles} sequential calls", "rows_per_s": round(singles / single_seconds, 1),
-             "ms_per_row": round(single_seconds * 1000 / singles, 3)},
-        ])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    report("batch scoring end to end (diffscore-batch -> POST /v1/scores/batch)", [
+        {"path": f"diffscore-batch, {args.rows} rows", "rows_per_s": round(args.rows / batch_seconds, 1),
+         "ms_per_row": round(batch_seconds * 1000 / args.rows, 3)},
+        {"path": f"single POST /v1/scores, {singles} sequential calls", "rows_per_s": round(singles / single_seconds, 1),
+         "ms_per_row": round(single_seconds * 1000 / singles, 3)},
+    ])
 
 
 if __name__ == "__main__":

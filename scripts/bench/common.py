@@ -1,8 +1,20 @@
 """Shared helpers for the benchmark scripts: timing statistics and printing a table plus JSON."""
 
+import contextlib
 import json
+import os
+import socket
 import statistics
+import subprocess  # nosec B404
+import sys
 import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+# Benchmarks drive thousands of requests from one address: rate limits are not what they measure.
+UNLIMITED = {"DIFFSCORE_RATE_LIMIT": "1000000 per minute", "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
 
 
 def measure(function, seconds: float = 2.0, warmup: int = 20) -> dict:
@@ -30,3 +42,46 @@ def report(title: str, rows: list[dict]) -> None:
     for row in rows:
         print("  ".join(str(row[c]).ljust(widths[c]) for c in columns))
     print("JSON " + json.dumps({"benchmark": title, "rows": rows}, ensure_ascii=False))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def worker_rss_mb(master: int) -> list[float]:
+    """VmRSS of each gunicorn worker of `master`, in MB."""
+    sizes = []
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(round(int(line.split()[1]) / 1024, 1))
+    return sizes
+
+
+@contextlib.contextmanager
+def gunicorn(app: str = "service.wsgi:app", workers: int | None = None, **env):
+    """gunicorn with the production config on loopback; yields (base URL, process) once every
+    worker is up, and stops it afterwards."""
+    port = free_port()
+    environment = {**os.environ, **UNLIMITED, "BIND": f"127.0.0.1:{port}", **env}
+    expected = workers or int(environment.get("WEB_CONCURRENCY", os.cpu_count() or 1))
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
+    server = subprocess.Popen(command, cwd=ROOT, env=environment,  # nosec B603
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).ok and len(worker_rss_mb(server.pid)) >= expected:
+                    break
+            except requests.RequestException:
+                pass
+            if server.poll() is not None:
+                sys.exit("gunicorn did not start")
+            time.sleep(0.2)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -10,27 +10,18 @@ import json
 import os
 import re
 import shutil
-import socket
 # The benchmark starts gunicorn and wrk: fixed commands, no shell.
 import subprocess  # nosec B404
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
 
-from scripts.bench.common import report
+from scripts.bench.common import gunicorn, report
 from service.api.examples import NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CREDIT_EN
 
-ROOT = Path(__file__).resolve().parents[2]
 BATCH_SIZE = 100
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wrk(url: str, body: str | None, seconds: int, connections: int, workdir: Path) -> dict:
@@ -59,20 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
-    port = free_port()
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "DIFFSCORE_RATE_LIMIT": "1000000 per minute",
-           "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                               "scripts.bench.floor_app:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # nosec B603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    with gunicorn("scripts.bench.floor_app:app") as (base, _):
         profile = json.dumps(NEV_INSURANCE_EN)
         items = [NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CREDIT_EN] * (BATCH_SIZE // 3 + 1)
         batch = json.dumps({"items": items[:BATCH_SIZE]})
@@ -90,15 +68,12 @@ def main() -> None:
                  **wrk(f"{base}/v1/scores/batch", batch, args.seconds, args.connections, workdir)},
                 {"endpoint": "GET /healthz", **wrk(f"{base}/healthz", None, args.seconds, args.connections, workdir)},
             ]
-        rows[2]["rows_per_s"] = round(rows[2]["requests_per_s"] * BATCH_SIZE, 1)
-        for row in rows:
-            row.setdefault("rows_per_s", row["requests_per_s"] if "scores" in row["endpoint"] else "")
-        report(f"HTTP load (wrk, {args.connections} connections, {args.seconds}s each, gunicorn.conf.py, "
-               f"{os.cpu_count()} cores)", rows)
-        print(f"scores/floor ratio: {rows[0]['requests_per_s'] / rows[1]['requests_per_s']:.2f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    rows[2]["rows_per_s"] = round(rows[2]["requests_per_s"] * BATCH_SIZE, 1)
+    for row in rows:
+        row.setdefault("rows_per_s", row["requests_per_s"] if "scores" in row["endpoint"] else "")
+    report(f"HTTP load (wrk, {args.connections} connections, {args.seconds}s each, gunicorn.conf.py, "
+           f"{os.cpu_count()} cores)", rows)
+    print(f"scores/floor ratio: {rows[0]['requests_per_s'] / rows[1]['requests_per_s']:.2f}")
 
 
 if __name__ == "__main__":

@@ -193,27 +193,22 @@ def _vocabulary(data: dict, problems: _Problems) -> Vocabulary:
         return Vocabulary([])
 
 
-def _code(where: str, vocabulary: Vocabulary, kind: str, code, problems: _Problems) -> str | None:
+def _code(where: str, vocabulary: Vocabulary, kind: str, value, problems: _Problems,
+          any_spelling: bool = False) -> str | None:
+    """The canonical code for `value`: a code exactly (report data), or any accepted spelling."""
+    lookup = vocabulary.resolve if any_spelling else vocabulary.term
     try:
-        return vocabulary.term(kind, str(code)).code
+        return lookup(kind, str(value)).code
     except UnknownTerm as exc:
         problems.add(where, str(exc))
         return None
 
 
-def _spelling(where: str, vocabulary: Vocabulary, kind: str, text, problems: _Problems) -> str | None:
-    try:
-        return vocabulary.resolve(kind, str(text)).code
-    except UnknownTerm as exc:
-        problems.add(where, str(exc))
-        return None
-
-
-def _codes(where, vocabulary, kind, values, problems, code=_code) -> tuple[str, ...]:
+def _codes(where, vocabulary, kind, values, problems, any_spelling: bool = False) -> tuple[str, ...]:
     if isinstance(values, str):
         problems.add(where, f"{kind} terms must be a list")
         return ()
-    found = (code(where, vocabulary, kind, v, problems) for v in values or ())
+    found = (_code(where, vocabulary, kind, v, problems, any_spelling) for v in values or ())
     return tuple(c for c in found if c)
 
 
@@ -253,7 +248,6 @@ def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, sour
     has a plain name and may use any spelling the vocabulary accepts."""
     products = []
     ids = []
-    code = _code if cited else _spelling
     for i, entry in enumerate(entries):
         where = f"{source}: products[{i}] (id={entry.get('id') if isinstance(entry, dict) else None})"
         if not isinstance(entry, dict) or not entry.get("id"):
@@ -287,17 +281,17 @@ def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, sour
         if certification not in CERTIFICATION_LEVELS:
             problems.add(where, f"certification {certification!r} is not one of {CERTIFICATION_LEVELS}")
         profile = ProductProfile(
-            domain=code(where, vocabulary, "domain", entry.get("domain"), problems) or "",
+            domain=_code(where, vocabulary, "domain", entry.get("domain"), problems, not cited) or "",
             name=name.get("en", ""),
             compliance=Compliance(
                 cross_border=bool(compliance.get("cross_border", False)),
                 certification=certification,
                 sandbox=bool(compliance.get("sandbox", False)),
                 max_apr=compliance.get("max_apr"),
-                **{f: _codes(where, vocabulary, k, compliance.get(f), problems, code)
+                **{f: _codes(where, vocabulary, k, compliance.get(f), problems, not cited)
                    for f, k in _COMPLIANCE_LISTS.items()},
             ),
-            **{f: _codes(where, vocabulary, k, entry.get(f), problems, code) for f, k in _LIST_KINDS.items()},
+            **{f: _codes(where, vocabulary, k, entry.get(f), problems, not cited) for f, k in _LIST_KINDS.items()},
         )
         products.append(BenchmarkProduct(
             id=str(entry.get("id")), name_en=name.get("en", ""), name_zh=name.get("zh", ""),
