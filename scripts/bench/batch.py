@@ -42,8 +42,9 @@ def main() -> None:
         source, output = Path(tmp) / "rows.csv", Path(tmp) / "scored.csv"
         portfolio(source, args.rows)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "scripts.batch_score", str(source), "-o", str(output),  # nosec B603
-                        "--base-url", base, "--quiet"], cwd=ROOT, check=True)
+        command = [sys.executable, "-m", "scripts.batch_score", str(source), "-o", str(output), "--base-url", base,
+                   "--quiet"]
+        subprocess.run(command, cwd=ROOT, check=True)  # nosec B603
         batch_seconds = time.perf_counter() - started
         session = requests.Session()
         singles = 500

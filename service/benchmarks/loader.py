@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import sys
 import re
 from collections import Counter
 from pathlib import Path
@@ -248,6 +249,7 @@ def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, sour
     has a plain name and may use any spelling the vocabulary accepts."""
     products = []
     ids = []
+    shared_outcomes: dict[tuple, Outcome] = {}  # one object per distinct outcome text, not per product
     for i, entry in enumerate(entries):
         where = f"{source}: products[{i}] (id={entry.get('id') if isinstance(entry, dict) else None})"
         if not isinstance(entry, dict) or not entry.get("id"):
@@ -264,7 +266,7 @@ def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, sour
                 problems.add(where, f"unknown field(s) {unknown}: rejected, not ignored")
         elif not name.get("en") or not name.get("zh"):
             problems.add(where, "name needs en and zh")
-        sections = tuple(entry.get("sections") or ())
+        sections = tuple(sys.intern(str(s)) for s in entry.get("sections") or ())
         if cited and not sections:
             problems.add(where, "no report section cited")
         for section in sections:
@@ -272,7 +274,8 @@ def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, sour
         outcomes = []
         for outcome in entry.get("outcomes") or ():
             _check_section(where, outcome.get("section"), problems)
-            outcomes.append(Outcome(outcome.get("section", ""), outcome.get("en", ""), outcome.get("zh", "")))
+            text = (outcome.get("section", ""), outcome.get("en", ""), outcome.get("zh", ""))
+            outcomes.append(shared_outcomes.setdefault(text, Outcome(*text)))
         verdict = entry.get("verdict")
         if verdict is not None and verdict not in VERDICTS:
             problems.add(where, f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
