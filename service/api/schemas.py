@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.profile import CERTIFICATION_LEVELS
+from service.profile import CERTIFICATION_LEVELS, FIELD_KINDS
 
 # Limits a consultant can see in the docs; the app enforces the configured ones (Settings).
 LIST_MAX = 50
@@ -358,9 +358,8 @@ class ExtractOutSchema(Schema):
     missing = fields.List(fields.String(), metadata={"description": "Required fields the text did not fill."})
 
 
-EDIT_FIELDS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners", "compliance.licenses",
-               "compliance.data_sources", "compliance.privacy_controls", "compliance.cross_border",
-               "compliance.certification", "compliance.sandbox", "compliance.max_apr")
+EDIT_FIELDS = (*FIELD_KINDS, "compliance.cross_border", "compliance.certification", "compliance.sandbox",
+               "compliance.max_apr")
 
 
 class EditSchema(Schema):

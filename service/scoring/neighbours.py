@@ -45,17 +45,16 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
     own = _own_weight(features, benchmarks)
     shared = _shared_weights(features, profile.domain, benchmarks)
     rows = _EMPTY_ROWS if shared is None else _without(np.flatnonzero(shared), exclude, benchmarks.index)
-    overlap = _with_domain(rows, shared, profile.domain, benchmarks)
+    similarity = _similarity(rows, _with_domain(rows, shared, profile.domain, benchmarks), own, benchmarks)
     nearest = ()
     if with_nearest:
-        similarity = _similarity(rows, overlap, own, benchmarks)
         positive = similarity > 0
         top_rows, top_sims = _ranked(rows[positive], similarity[positive], benchmarks.index,
                                      benchmarks.weights["similarity"]["nearest_k"])
         nearest = tuple(Neighbour(benchmarks.products[r], float(s),
                                   tuple(sorted(features & profile_features(benchmarks.products[r].profile))))
                         for r, s in zip(top_rows, top_sims))
-    return _summarise(profile, rows, overlap, own, shared, nearest, benchmarks, market, exclude)
+    return _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude)
 
 
 def with_added_term(hood: Neighbourhood, edited: ProductProfile, kind: str, code: str,
@@ -76,12 +75,12 @@ def with_added_term(hood: Neighbourhood, edited: ProductProfile, kind: str, code
     overlap = _with_domain(rows, hood.shared_weight, edited.domain, benchmarks)
     if has_term is not None:
         overlap = overlap + index.weights[tok] * has_term[rows]
-    return _summarise(edited, rows, overlap, own, None, (), benchmarks, market, exclude)
-
-
-def _summarise(profile, rows, overlap, own, shared, nearest, benchmarks, market, exclude) -> Neighbourhood:
-    index = benchmarks.index
     similarity = _similarity(rows, overlap, own, benchmarks)
+    return _summarise(edited, rows, similarity, own, None, (), benchmarks, market, exclude)
+
+
+def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude) -> Neighbourhood:
+    index = benchmarks.index
     threshold = benchmarks.weights["similarity"]["neighbour_threshold"]
     in_market = (index.domain_of[rows] == _domain_row(profile.domain, index)) & (similarity >= threshold)
     rival_rows, rival_sims = rows[in_market], similarity[in_market]

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 
 from service.benchmarks.market import MarketSlice
 from service.benchmarks.models import Benchmarks
-from service.profile import ProductProfile
+from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.factors import ComplianceResult
 
 # How an edit's field reads in each language.
@@ -20,11 +20,6 @@ FIELD_LABELS = {
     "compliance.sandbox": ("regulatory sandbox", "监管沙盒"),
     "compliance.max_apr": ("maximum APR", "最高年化利率"),
     "compliance.cross_border": ("cross-border flows", "跨境业务"),
-}
-FIELD_KINDS = {
-    "tech_stack": "technology", "scenarios": "scenario", "partners": "partner",
-    "business_model": "business_model", "compliance.licenses": "license",
-    "compliance.data_sources": "data_source", "compliance.privacy_controls": "privacy_control",
 }
 VERBS = {"add": ("Add", "增加"), "remove": ("Drop", "去掉"), "set": ("Set", "设置")}
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from service.benchmarks.market import MarketSlice, build_slice
 from service.benchmarks.models import Benchmarks, profile_features
-from service.profile import ProductProfile
+from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.compliance import rescore_compliance, score_compliance
 from service.scoring.differentiation import score_differentiation
 from service.scoring.factors import ComplianceResult, Explain, HomogeneityResult, ScoreResult, Tally
@@ -13,9 +13,8 @@ from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_
 from service.scoring.recommend import Recommendation, recommend
 
 MODEL_VERSION = "1.0.0"
-# Profile fields whose added terms place a product in its market (similarity terms).
-ADDABLE = {"tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
-           "business_model": "business_model", "partners": "partner"}
+# Profile fields whose terms place a product in its market (similarity terms), by kind.
+ADDABLE = {field: kind for field, kind in FIELD_KINDS.items() if not field.startswith("compliance.")}
 
 
 @dataclass(frozen=True)

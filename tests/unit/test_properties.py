@@ -10,6 +10,7 @@ from service.benchmarks.loader import load_benchmarks
 from service.errors import UnknownTerm
 from service.profile import CERTIFICATION_LEVELS, Compliance, ProductProfile
 from service.scoring import score
+from service.scoring.report import ADDABLE
 from service.vocabulary import normalise
 
 BENCHMARKS = load_benchmarks()
@@ -124,17 +125,13 @@ def test_every_kind_has_terms(kind):
     assert VOCABULARY.terms(kind)
 
 
-ADDABLE_KINDS = {"tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
-                 "business_model": "business_model", "partners": "partner"}
-
-
 @quick
-@given(profiles, st.sampled_from(sorted(ADDABLE_KINDS)), st.data())
+@given(profiles, st.sampled_from(sorted(ADDABLE)), st.data())
 def test_adding_a_term_incrementally_matches_a_full_recompute(profile, field, data):
     from service.benchmarks.market import build_slice
     from service.scoring.neighbours import neighbourhood, with_added_term
 
-    kind = ADDABLE_KINDS[field]
+    kind = ADDABLE[field]
     code = data.draw(st.sampled_from([t.code for t in VOCABULARY.terms(kind)]))
     if code in getattr(profile, field):
         return
