@@ -9,6 +9,8 @@ import tempfile
 # mode). Set before any worker imports prometheus_client; wiped when the master starts.
 metrics_dir = os.environ.setdefault(
     "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"diffscore-metrics-{os.getpid()}"))
+# Without Redis, registered catalogs are shared by this server's workers through files here.
+os.environ.setdefault("DIFFSCORE_CATALOG_DIR", os.path.join(tempfile.gettempdir(), f"diffscore-catalogs-{os.getpid()}"))
 
 bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))

@@ -3,10 +3,13 @@
 A cache never fails a request: a Redis error is logged and counted, then the value is computed.
 """
 
+import hashlib
 import json
 import logging
+import os
 import threading
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Callable
 
 import pybreaker
@@ -44,11 +47,15 @@ class Cache(ABC):
 
 
 class MemoryCache(Cache):
-    """Bounded, TTL-expiring, per-process; concurrent misses of one key compute it once."""
+    """Bounded, TTL-expiring, per-process; concurrent misses of one key compute it once.
 
-    def __init__(self, maxsize: int, ttl: float):
+    Stored values (registered catalogs) go to `shared_dir` when one is given, so that every
+    gunicorn worker on the machine sees them without Redis; otherwise they stay in this process."""
+
+    def __init__(self, maxsize: int, ttl: float, shared_dir: str = ""):
         self._values = TTLCache(maxsize=maxsize, ttl=ttl)
         self._stored: dict[str, dict] = {}
+        self._shared = Path(shared_dir) if shared_dir else None
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
 
@@ -70,13 +77,23 @@ class MemoryCache(Cache):
         return {"backend": "memory", "redis": "disabled"}
 
     def store(self, key, value):
-        with self._lock:
-            self._stored[key] = value
+        if self._shared is None:
+            with self._lock:
+                self._stored[key] = value
+            return True
+        self._shared.mkdir(parents=True, exist_ok=True)
+        path = self._shared / hashlib.sha256(key.encode()).hexdigest()
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
         return True
 
     def fetch(self, key):
-        with self._lock:
-            return self._stored.get(key)
+        if self._shared is None:
+            with self._lock:
+                return self._stored.get(key)
+        path = self._shared / hashlib.sha256(key.encode()).hexdigest()
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     def _get(self, key):
         with self._lock:
@@ -177,9 +194,9 @@ def redis_client(url: str, timeout: float, read_timeout: float | None = None):
 
 def build_cache(settings) -> Cache:
     """Redis when REDIS_URL is set, else the embedded in-process cache."""
-    front = MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds)
     if not settings.redis_url:
-        return front
+        return MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds, settings.catalog_dir)
+    front = MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds)
     return RedisCache(
         settings.redis_url, ttl=settings.cache_ttl_seconds, front=front,
         timeout=settings.redis_timeout_seconds, fail_max=settings.breaker_fail_max,

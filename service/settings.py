@@ -13,6 +13,8 @@ class Settings:
     # How stale a worker's copy of a registered catalog may get before it checks the shared store.
     catalog_refresh_seconds: float = 2.0
     catalog_max_body_bytes: int = 64 * 1024 * 1024
+    # Without Redis: where workers on one machine share registered catalogs (gunicorn.conf.py sets it).
+    catalog_dir: str = ""
     # Shared cache; empty means the embedded in-process cache only.
     redis_url: str = ""
     redis_key_prefix: str = "diffscore"

@@ -37,3 +37,18 @@ def test_look_ups_rate_budgets_and_catalogs_are_shared(redis_url, key_prefix):
     finally:
         for server in servers:
             stop_gunicorn(server)
+
+
+def test_workers_of_one_server_share_registered_catalogs_without_redis():
+    port = free_port()
+    server = start_gunicorn(port, workers=2)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        rivals = [{"id": "r1", "name": "Rival", "domain": "insurtech", "scenarios": ["pets"]}]
+        assert requests.put(f"{base}/v1/catalogs/local", json={"products": rivals}, timeout=10).status_code == 200
+        profile = {"name": "x", "domain": "insurtech", "scenarios": ["pets"]}
+        answers = [requests.post(f"{base}/v1/scores?catalog=local", json=profile, timeout=10) for _ in range(8)]
+        assert [a.status_code for a in answers] == [200] * 8
+        assert {a.json()["nearest_benchmarks"][0]["id"] for a in answers} == {"r1"}
+    finally:
+        stop_gunicorn(server)
