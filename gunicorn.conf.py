@@ -5,12 +5,21 @@ import os
 import shutil
 import tempfile
 
+
+def _scratch(variable: str, name: str) -> str:
+    """A directory from the environment, or a temporary one this server creates and removes."""
+    if variable not in os.environ:
+        os.environ[variable] = os.path.join(tempfile.gettempdir(), f"diffscore-{name}-{os.getpid()}")
+        _temporary.append(os.environ[variable])
+    return os.environ[variable]
+
+
+_temporary: list[str] = []
 # Every worker writes its metrics here so that /metrics adds them up (prometheus_client multiprocess
 # mode). Set before any worker imports prometheus_client; wiped when the master starts.
-metrics_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"diffscore-metrics-{os.getpid()}"))
+metrics_dir = _scratch("PROMETHEUS_MULTIPROC_DIR", "metrics")
 # Without Redis, registered catalogs are shared by this server's workers through files here.
-os.environ.setdefault("DIFFSCORE_CATALOG_DIR", os.path.join(tempfile.gettempdir(), f"diffscore-catalogs-{os.getpid()}"))
+_scratch("DIFFSCORE_CATALOG_DIR", "catalogs")
 
 bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
@@ -41,3 +50,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    for directory in _temporary:
+        shutil.rmtree(directory, ignore_errors=True)
