@@ -85,7 +85,7 @@ def test_redis_stopped_mid_run_then_back(reference):
 
 def test_a_new_benchmark_version_never_reads_old_entries(redis_url, key_prefix, benchmarks):
     stale_key = f"{key_prefix}:bm-000000000000:slice:insurtech"
-    redis.Redis.from_url(redis_url).set(stale_key, '{"domain": "insurtech", "product_ids": [], "verdicts": {}, "term_counts": {}}')
+    redis.Redis.from_url(redis_url).set(stale_key, '{"domain": "insurtech", "term_counts": {}, "leader_terms": {}}')
     body = redis_app(redis_url, key_prefix).post("/v1/scores", json=NEV_INSURANCE_EN).get_json()
     assert body["meta"]["cache"]["source"] == "computed"
     assert body["homogeneity_risk"]["effective_rivals"] > 0
