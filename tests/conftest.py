@@ -145,4 +145,6 @@ def stop_gunicorn(process: subprocess.Popen) -> str:
     process.output.seek(0)
     text = process.output.read().decode(errors="replace")
     process.output.close()
+    for name in ("metrics", "catalogs"):  # left behind when the master was killed, not stopped
+        shutil.rmtree(Path(tempfile.gettempdir()) / f"diffscore-{name}-{process.pid}", ignore_errors=True)
     return text
