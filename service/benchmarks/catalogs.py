@@ -96,7 +96,8 @@ class CatalogRegistry:
             raise InvalidInput(f"The name {name!r} is taken by a built-in or file catalog; choose another.")
         built = self._build(name, "", products)
         record = {"name": name, "version": built.version, "products": products}
-        if not self._cache.store(self._key(name), record):
+        stored = self._cache.store(self._key(name), record)
+        if not (stored and self._cache.store(self._key(name) + ":version", {"version": built.version})):
             raise CatalogUnavailable("The shared catalog store (Redis) did not answer; try again.")
         with self._lock:
             self._seen[name] = (time.monotonic(), record)
@@ -136,7 +137,10 @@ class CatalogRegistry:
         with self._lock:
             checked, record = self._seen.get(name, (0.0, None))
         if record is None or time.monotonic() - checked > self._refresh:
-            record = self._cache.fetch(self._key(name)) or record
+            # Only the small version key is read on a refresh; the products only when it moved.
+            latest = self._cache.fetch(self._key(name) + ":version")
+            if latest is not None and (record is None or latest["version"] != record["version"]):
+                record = self._cache.fetch(self._key(name)) or record
             with self._lock:
                 self._seen[name] = (time.monotonic(), record)
         if record is None:

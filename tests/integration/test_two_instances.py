@@ -1,5 +1,7 @@
 """Two gunicorn instances on different ports sharing one Redis, as behind a load balancer."""
 
+import time
+
 import pytest
 import requests
 
@@ -10,7 +12,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_look_ups_rate_budgets_and_catalogs_are_shared(redis_url, key_prefix):
-    env = {"REDIS_URL": redis_url, "DIFFSCORE_REDIS_KEY_PREFIX": key_prefix, "DIFFSCORE_RATE_LIMIT": "10 per minute"}
+    env = {"REDIS_URL": redis_url, "DIFFSCORE_REDIS_KEY_PREFIX": key_prefix, "DIFFSCORE_RATE_LIMIT": "10 per minute",
+           "DIFFSCORE_CATALOG_REFRESH_SECONDS": "0.2"}
     # 10 requests a minute per endpoint across both instances; scoring and registering stay below it.
     ports = [free_port(), free_port()]
     servers = [start_gunicorn(port, workers=1, **env) for port in ports]
@@ -34,6 +37,15 @@ def test_look_ups_rate_budgets_and_catalogs_are_shared(redis_url, key_prefix):
                               timeout=10).json()
         assert other["meta"]["benchmark_version"] == put.json()["version"]
         assert other["nearest_benchmarks"][0]["id"] == "rival"
+        # Replaced on the first instance: the second follows within its refresh interval.
+        rivals[0]["id"] = "rival-v2"
+        replaced = requests.put(f"http://127.0.0.1:{ports[0]}/v1/catalogs/shared", json={"products": rivals},
+                                timeout=10).json()
+        time.sleep(0.5)
+        again = requests.post(f"http://127.0.0.1:{ports[1]}/v1/scores?catalog=shared", json=NEV_INSURANCE_EN,
+                              timeout=10).json()
+        assert again["meta"]["benchmark_version"] == replaced["version"] != put.json()["version"]
+        assert again["nearest_benchmarks"][0]["id"] == "rival-v2"
     finally:
         for server in servers:
             stop_gunicorn(server)
