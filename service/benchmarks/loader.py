@@ -178,7 +178,8 @@ def _vocabulary(data: dict, problems: _Problems) -> Vocabulary:
             if not entry.get("en") or not entry.get("zh"):
                 problems.add(where, "every term needs both an English (en) and a Chinese (zh) label")
                 continue
-            _check_section(where, entry.get("section"), problems)
+            if entry.get("section") is not None or not entry.get("basis"):
+                _check_section(where, entry.get("section"), problems)
             terms.append(Term(
                 kind=kind, code=code, en=entry["en"], zh=entry["zh"],
                 synonyms=tuple(str(s) for s in entry.get("synonyms") or ()),
@@ -186,6 +187,9 @@ def _vocabulary(data: dict, problems: _Problems) -> Vocabulary:
                 vertical=bool(entry.get("vertical", False)),
                 red_line=bool(entry.get("red_line", False)),
                 lookalike=MappingProxyType(entry["lookalike"]) if entry.get("lookalike") else None,
+                parent=entry.get("parent"), basis=entry.get("basis"),
+                domains=tuple(entry.get("domains") or ()), generic=bool(entry.get("generic", False)),
+                sensitivity=entry.get("sensitivity"),
             ))
     try:
         return Vocabulary(terms)

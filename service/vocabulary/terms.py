@@ -34,6 +34,11 @@ class Term:
     vertical: bool = False
     red_line: bool = False
     lookalike: MappingProxyType | None = field(default=None, compare=False)
+    parent: str | None = None           # the umbrella (family) term of the same kind this one belongs to
+    basis: str | None = None            # external basis, where the report does not name the term
+    domains: tuple[str, ...] = ()       # domains a scenario or service belongs to
+    generic: bool = False               # a generic channel (app, API...): no differentiator on its own
+    sensitivity: str | None = None      # data sources: high, medium or low
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
