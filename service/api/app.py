@@ -47,7 +47,15 @@ class ProblemApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def load_data(settings: Settings) -> tuple:
+    """What start-up reads: the parsed data files, the catalog stream and the benchmarks built from
+    them. Apart from create_app so that a caller building many apps (the tests) parses them once."""
+    raw, report_entries = load_report_data(settings.benchmark_path or None)
+    return raw, report_entries, build_benchmarks(raw, report_entries() if report_entries else None)
+
+
+def create_app(settings: Settings | None = None, data: tuple | None = None) -> Flask:
+    """`data` is what load_data returned for the same benchmark path; read afresh when omitted."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(
@@ -73,8 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             "security": [{}, {"ApiKeyAuth": []}],
         },
     )
-    raw, report_entries = load_report_data(settings.benchmark_path or None)
-    benchmarks = build_benchmarks(raw, report_entries() if report_entries else None)
+    raw, report_entries, benchmarks = data or load_data(settings)
     cache = build_cache(settings)
     catalogs = CatalogRegistry(raw, report_entries, benchmarks, cache, settings.redis_key_prefix,
                                settings.catalog_refresh_seconds)
