@@ -1,22 +1,72 @@
-"""The product profile every layer below the API works with: canonical codes only, immutable."""
+"""The product profile every layer below the API works with: canonical codes only, immutable.
+
+`PROFILE_FIELDS` is the one declaration of the profile's fields: request schemas, CSV columns, edit
+fields, look-alike conditions and rule facts are all derived from it, so a new field is one line here."""
 
 from dataclasses import dataclass, field
 
 CERTIFICATION_LEVELS = ("none", "in_progress", "certified")
+VERDICTS = ("differentiated", "homogeneous", "penalised")
 
-# Which vocabulary kind each term-valued profile field draws from.
-FIELD_KINDS = {
-    "tech_stack": "technology",
-    "scenarios": "scenario",
-    "target_segments": "segment",
-    "business_model": "business_model",
-    "partners": "partner",
-    "compliance.licenses": "license",
-    "compliance.data_sources": "data_source",
-    "compliance.privacy_controls": "privacy_control",
-}
-KIND_FIELDS = {kind: name for name, kind in FIELD_KINDS.items()}
+
+@dataclass(frozen=True)
+class ProfileField:
+    """One field of a profile: where it sits, what it holds and how it reads in both languages."""
+
+    path: str                   # "tech_stack", "compliance.max_apr"
+    shape: str                  # terms (a list of vocabulary terms), flag, level or rate
+    fact: str                   # what rule conditions call it (the vocabulary kind for terms)
+    label_en: str
+    label_zh: str
+    description: str
+    example: object = None
+    similarity: bool = False    # its terms place a product in its market (rivals, combinations)
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition(".")[2]
+
+    @property
+    def in_compliance(self) -> bool:
+        return self.path.startswith("compliance.")
+
+
+PROFILE_FIELDS = (
+    ProfileField("tech_stack", "terms", "technology", "technology", "技术", "Technologies.",
+                 ["iot", "AI pricing"], similarity=True),
+    ProfileField("scenarios", "terms", "scenario", "scenario", "场景", "Usage scenarios and services.",
+                 ["NEV charging"], similarity=True),
+    ProfileField("target_segments", "terms", "segment", "segment", "客群", "Target customer segments.",
+                 ["NEV owners"], similarity=True),
+    ProfileField("business_model", "terms", "business_model", "business model", "商业模式",
+                 "Revenue models and practices.", ["insurance_premiums"], similarity=True),
+    ProfileField("partners", "terms", "partner", "partner", "合作伙伴", "Ecosystem partners.",
+                 ["charging_operators"], similarity=True),
+    ProfileField("compliance.licenses", "terms", "license", "licence", "牌照",
+                 "Licences held (or held by the licensed partner).", ["payment_license"]),
+    ProfileField("compliance.data_sources", "terms", "data_source", "data source", "数据来源",
+                 "Personal and business data the product uses.", ["transaction_data"]),
+    ProfileField("compliance.privacy_controls", "terms", "privacy_control", "privacy control", "隐私保护措施",
+                 "Privacy and compliance controls in place.", ["granular_consent"]),
+    ProfileField("compliance.cross_border", "flag", "cross_border", "cross-border flows", "跨境业务",
+                 "Whether funds or personal data cross the border."),
+    ProfileField("compliance.certification", "level", "certification", "certification", "产品认证",
+                 "Fintech product certification status (report 2.3.3)."),
+    ProfileField("compliance.sandbox", "flag", "sandbox", "regulatory sandbox", "监管沙盒",
+                 "Whether the product is tested inside a regulatory sandbox."),
+    ProfileField("compliance.max_apr", "rate", "max_apr", "maximum APR", "最高年化利率",
+                 "Highest annual percentage rate charged; null if no credit."),
+)
+FIELDS = {f.path: f for f in PROFILE_FIELDS}
+TERM_FIELDS = tuple(f for f in PROFILE_FIELDS if f.shape == "terms")
+# Which vocabulary kind each term-valued profile field draws from, and the other way round.
+FIELD_KINDS = {f.path: f.fact for f in TERM_FIELDS}
+KIND_FIELDS = {kind: path for path, kind in FIELD_KINDS.items()}
 KIND_FIELDS["domain"] = "domain"
+# The vocabulary kinds rule conditions test, and the fact an edit of each field changes.
+CONDITION_KINDS = ("domain", *FIELD_KINDS.values())
+FIELD_FACTS = {"domain": "domain", **{f.path: f.fact for f in PROFILE_FIELDS}}
+SIMILARITY_KINDS = ("domain", *(f.fact for f in PROFILE_FIELDS if f.similarity))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +96,16 @@ class ProductProfile:
         """The profile's codes of one vocabulary kind."""
         if kind == "domain":
             return (self.domain,)
-        name = KIND_FIELDS[kind]
-        if name.startswith("compliance."):
-            return getattr(self.compliance, name.split(".", 1)[1])
-        return getattr(self, name)
+        return self.value(KIND_FIELDS[kind])
+
+    def value(self, path: str):
+        """The value of a declared field, e.g. value('compliance.max_apr')."""
+        spec = FIELDS[path]
+        return getattr(self.compliance if spec.in_compliance else self, spec.name)
+
+
+def build_profile(domain: str, values: dict, **extra) -> ProductProfile:
+    """A profile from declared field paths to values (absent fields keep their defaults)."""
+    compliance = {FIELDS[p].name: v for p, v in values.items() if FIELDS[p].in_compliance}
+    top = {FIELDS[p].name: v for p, v in values.items() if not FIELDS[p].in_compliance}
+    return ProductProfile(domain=domain, compliance=Compliance(**compliance), **top, **extra)

@@ -1,19 +1,22 @@
 """Profiles as flat rows (CSV cells): shared by catalog files and the batch client, one convention.
 
-Columns are the profile fields; list cells hold terms separated by ';' or '|'; compliance fields
-are 'compliance.licenses' and so on. A cell that cannot be read is an error for its row, never a guess."""
+Columns are the declared profile fields (service.profile.PROFILE_FIELDS): 'tech_stack',
+'compliance.licenses' and so on. List cells hold terms separated the way spreadsheets hold them
+(; | , ， 、 or line breaks); a rate cell may read '18%'. A cell that cannot be read is an error for
+its row, never a guess."""
 
-LIST_FIELDS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners")
-COMPLIANCE_LISTS = ("licenses", "data_sources", "privacy_controls")
-COMPLIANCE_FLAGS = ("cross_border", "sandbox")
-PROFILE_COLUMNS = {"name", "domain", "description", *LIST_FIELDS,
-                   *(f"compliance.{f}" for f in (*COMPLIANCE_LISTS, *COMPLIANCE_FLAGS, "certification", "max_apr"))}
+import re
+
+from service.profile import PROFILE_FIELDS
+from service.vocabulary.scalars import read_rate
+
+PROFILE_COLUMNS = {"name", "domain", "description", *(f.path for f in PROFILE_FIELDS)}
+_SEPARATORS = re.compile(r"[;|,，、；\r\n]+")
 _TRUE, _FALSE = {"true", "yes", "1", "y", "是"}, {"false", "no", "0", "n", "否", ""}
 
 
 def split_terms(cell: str) -> list[str]:
-    separator = "|" if "|" in cell else ";"
-    return [part.strip() for part in cell.split(separator) if part.strip()]
+    return [part.strip() for part in _SEPARATORS.split(cell) if part.strip()]
 
 
 def profile_from_cells(cells: dict) -> dict:
@@ -21,26 +24,26 @@ def profile_from_cells(cells: dict) -> dict:
     profile: dict = {"name": cells.get("name", ""), "domain": cells.get("domain", "")}
     if cells.get("description"):
         profile["description"] = cells["description"]
-    for field in LIST_FIELDS:
-        if cells.get(field):
-            profile[field] = split_terms(cells[field])
     compliance: dict = {}
-    for field in COMPLIANCE_LISTS:
-        if cells.get(f"compliance.{field}"):
-            compliance[field] = split_terms(cells[f"compliance.{field}"])
-    for field in COMPLIANCE_FLAGS:
-        value = cells.get(f"compliance.{field}", "").lower()
-        if value in _TRUE:
-            compliance[field] = True
-        elif value not in _FALSE:
-            raise ValueError(f"compliance.{field}: {value!r} is not true/false")
-    if cells.get("compliance.certification"):
-        compliance["certification"] = cells["compliance.certification"]
-    if cells.get("compliance.max_apr"):
-        try:
-            compliance["max_apr"] = float(cells["compliance.max_apr"])
-        except ValueError:
-            raise ValueError(f"compliance.max_apr: {cells['compliance.max_apr']!r} is not a number") from None
+    for spec in PROFILE_FIELDS:
+        cell = cells.get(spec.path, "")
+        target = compliance if spec.in_compliance else profile
+        if spec.shape == "flag":
+            if cell.lower() in _TRUE:
+                target[spec.name] = True
+            elif cell.lower() not in _FALSE:
+                raise ValueError(f"{spec.path}: {cell!r} is not true/false")
+        elif not cell:
+            continue
+        elif spec.shape == "terms":
+            target[spec.name] = split_terms(cell)
+        elif spec.shape == "rate":
+            try:
+                target[spec.name] = read_rate(cell)[0]
+            except ValueError as exc:
+                raise ValueError(f"{spec.path}: {cell!r} is not {exc}") from None
+        else:
+            target[spec.name] = cell
     if compliance:
         profile["compliance"] = compliance
     return profile

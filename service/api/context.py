@@ -1,6 +1,6 @@
 """Per-process services the views share: settings, benchmark data, cache and look-up."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 
@@ -11,7 +11,7 @@ from service.cache import Cache
 from service.scoring import ScoreReport, score
 from service.settings import Settings
 from service.profile import ProductProfile
-from service.vocabulary import Match, TermFinder, normalise_profile
+from service.vocabulary import Interpreted, Match, TermFinder, normalise_profile, understood_share
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,16 @@ class Services:
     catalogs: CatalogRegistry
     finder: TermFinder
 
-    def score(self, raw: dict, catalog: str | None = None) -> tuple[ScoreReport, str]:
-        """Normalise a validated request body, fetch its market slice (cached) and score it
-        against the report's benchmark data or the named catalog."""
-        return self.score_profile(normalise_profile(raw, self.benchmarks.vocabulary), catalog)
+    def score(self, raw: dict, catalog: str | None = None, strict: bool = False
+              ) -> tuple[ScoreReport, str, tuple[Interpreted, ...]]:
+        """Read a validated request body, fetch its market slice (cached) and score it against the
+        report's benchmark data or the named catalog; terms not understood lower the coverage."""
+        profile, readings = normalise_profile(raw, self.benchmarks.vocabulary, strict)
+        report, source = self.score_profile(profile, catalog)
+        share = understood_share(readings)
+        if share < 1:
+            report = replace(report, coverage=round(report.coverage * share, 3))
+        return report, source, readings
 
     def score_profile(self, profile: ProductProfile, catalog: str | None = None) -> tuple[ScoreReport, str]:
         benchmarks = self.catalogs.select(catalog)

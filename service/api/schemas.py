@@ -2,24 +2,29 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.profile import CERTIFICATION_LEVELS, FIELD_KINDS
+from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, FIELD_KINDS, PROFILE_FIELDS, VERDICTS, ProfileField
+from service.vocabulary.profiles import READINGS
+from service.vocabulary.scalars import RATE_ACCEPTED, read_rate
 
 # Limits a consultant can see in the docs; the app enforces the configured ones (Settings).
 LIST_MAX = 50
 TERM_MAX = 200
 DESCRIPTION_MAX = 5000
-KINDS = ("domain", "technology", "scenario", "segment", "business_model", "partner",
-         "license", "data_source", "privacy_control")
-VERDICTS = ("differentiated", "homogeneous", "penalised")
+KINDS = (*CONDITION_KINDS, "certification")
 
 
-class StrictFloat(fields.Float):
-    """A JSON number only: strings such as "0.24" and booleans are type errors, not guesses."""
+class Rate(fields.Field):
+    """An annual rate as people write it: 0.24, 24, "24%" or "150%"; the answer's interpretation
+    says how it was read."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValidationError("Not a valid number: send a JSON number such as 0.24.")
-        return super()._deserialize(value, attr, data, **kwargs)
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValidationError(f"Not a rate: send {RATE_ACCEPTED}.")
+        try:
+            read_rate(value)
+        except ValueError as exc:
+            raise ValidationError(f"Not a rate: send {exc}.") from None
+        return value
 
 
 class StrictBoolean(fields.Boolean):
@@ -31,74 +36,94 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-def _strict_bool(description: str):
-    return StrictBoolean(load_default=False, metadata={"description": description})
+class StrictQueryBoolean(fields.Boolean):
+    """A query flag: true or false, nothing else."""
+
+    truthy = {"true"}
+    falsy = {"false"}
 
 
-def _terms(description: str, example):
-    return fields.List(
-        fields.String(validate=validate.Length(min=1, max=TERM_MAX)),
-        validate=validate.Length(max=LIST_MAX),
-        load_default=list,
-        metadata={"description": description + " Codes, English or Chinese labels and synonyms are accepted.",
-                  "example": example},
-    )
+def _input_field(spec: ProfileField):
+    """The request field for one declared profile field."""
+    if spec.shape == "terms":
+        return fields.List(
+            fields.String(validate=validate.Length(min=1, max=TERM_MAX)),
+            validate=validate.Length(max=LIST_MAX),
+            load_default=list,
+            metadata={"description": spec.description + " Codes, English or Chinese labels, synonyms and "
+                                                        "everyday words are accepted; the answer's "
+                                                        "interpretation says how each was read.",
+                      "example": spec.example},
+        )
+    if spec.shape == "flag":
+        return StrictBoolean(load_default=False, metadata={"description": spec.description})
+    if spec.shape == "level":
+        return fields.String(load_default="none", validate=validate.Length(min=1, max=TERM_MAX), metadata={
+            "description": spec.description + f" One of {', '.join(CERTIFICATION_LEVELS)}, or a phrase such as "
+                                              "'ISO 27001' or '申请中'."})
+    return Rate(load_default=None, allow_none=True, metadata={
+        "description": spec.description + f" Written as {RATE_ACCEPTED}.",
+        "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 40}], "example": "24%"})
 
 
-class ComplianceInSchema(Schema):
-    licenses = _terms("Licences held (or held by the licensed partner).", ["payment_license"])
-    data_sources = _terms("Personal and business data the product uses.", ["transaction_data"])
-    privacy_controls = _terms("Privacy and compliance controls in place.", ["granular_consent"])
-    cross_border = _strict_bool("Whether funds or personal data cross the border.")
-    certification = fields.String(
-        load_default="none", validate=validate.OneOf(CERTIFICATION_LEVELS),
-        metadata={"description": "Fintech product certification status (report 2.3.3)."},
-    )
-    sandbox = _strict_bool("Whether the product is tested inside a regulatory sandbox.")
-    max_apr = StrictFloat(
-        load_default=None, allow_none=True,
-        validate=validate.Range(min=0, max=1, error="must be an annual rate as a fraction between 0 and 1 (0.24 means 24%)"),
-        metadata={"description": "Highest annual percentage rate charged, as a fraction (0.24 = 24%); null if no credit."},
-    )
+def _output_field(spec: ProfileField):
+    """The response field for one declared profile field: canonical codes and plain values."""
+    if spec.shape == "terms":
+        return fields.List(fields.String())
+    if spec.shape == "flag":
+        return fields.Boolean()
+    if spec.shape == "level":
+        return fields.String(metadata={"enum": list(CERTIFICATION_LEVELS)})
+    return fields.Float(allow_none=True, metadata={"description": "As a fraction: 0.24 = 24%."})
 
 
-class ProfileInSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX),
-                         metadata={"example": "Charging-pile insurance for NEV owners"})
-    domain = fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX),
-                           metadata={"description": "Primary domain, e.g. payments, lending, wealth_management, insurtech, regtech.",
-                                     "example": "insurtech"})
-    tech_stack = _terms("Technologies.", ["iot", "AI pricing"])
-    scenarios = _terms("Usage scenarios.", ["NEV charging"])
-    target_segments = _terms("Target customer segments.", ["NEV owners"])
-    business_model = _terms("Revenue models and practices.", ["insurance_premiums"])
-    partners = _terms("Ecosystem partners.", ["charging_operators"])
-    description = fields.String(load_default=None, allow_none=True,
-                                validate=validate.Length(max=DESCRIPTION_MAX),
-                                metadata={"description": "Free-text description (kept, not yet scored)."})
-    compliance = fields.Nested(ComplianceInSchema, load_default=dict)
+def _profile_schemas(direction: str, make_field, top: dict):
+    """The compliance and profile schemas of one direction, derived from service.profile.PROFILE_FIELDS."""
+    compliance = Schema.from_dict({s.name: make_field(s) for s in PROFILE_FIELDS if s.in_compliance},
+                                  name=f"Compliance{direction}Schema")
+    nested = fields.Nested(compliance, load_default=dict) if direction == "In" else fields.Nested(compliance)
+    profile = {**top, **{s.name: make_field(s) for s in PROFILE_FIELDS if not s.in_compliance},
+               "compliance": nested}
+    return compliance, Schema.from_dict(profile, name=f"Profile{direction}Base")
 
 
-class ComplianceOutSchema(Schema):
-    licenses = fields.List(fields.String())
-    data_sources = fields.List(fields.String())
-    privacy_controls = fields.List(fields.String())
-    cross_border = fields.Boolean()
-    certification = fields.String()
-    sandbox = fields.Boolean()
-    max_apr = fields.Float(allow_none=True)
+ComplianceInSchema, _ProfileIn = _profile_schemas("In", _input_field, {
+    "name": fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX),
+                          metadata={"example": "Charging-pile insurance for NEV owners"}),
+    "domain": fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX), metadata={
+        "description": "Primary domain, e.g. payments, lending, wealth_management, insurtech, regtech "
+                       "(a service such as 'BNPL' is read as its domain).", "example": "insurtech"}),
+    "description": fields.String(load_default=None, allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX),
+                                 metadata={"description": "Free-text description: terms it mentions that no "
+                                                          "field carries come back as suggested_terms."}),
+})
+ComplianceOutSchema, _ProfileOut = _profile_schemas("Out", _output_field, {
+    "name": fields.String(), "domain": fields.String(), "description": fields.String(allow_none=True)})
 
 
-class ProfileOutSchema(Schema):
-    name = fields.String()
-    domain = fields.String()
-    tech_stack = fields.List(fields.String())
-    scenarios = fields.List(fields.String())
-    target_segments = fields.List(fields.String())
-    business_model = fields.List(fields.String())
-    partners = fields.List(fields.String())
-    description = fields.String(allow_none=True)
-    compliance = fields.Nested(ComplianceOutSchema)
+class ProfileInSchema(_ProfileIn):
+    """A product profile as sent."""
+
+
+class ProfileOutSchema(_ProfileOut):
+    """A profile in canonical codes: how the service read what was sent."""
+
+
+class InterpretationSchema(Schema):
+    field = fields.String(metadata={"description": "Where the value was sent, e.g. tech_stack[2]."})
+    text = fields.Raw(metadata={"description": "The value as sent.",
+                                "oneOf": [{"type": "string"}, {"type": "number"}]})
+    how = fields.String(metadata={"enum": list(READINGS), "description": (
+        "exact or synonym: as listed; family: an umbrella term (e.g. AI); converted_script: Traditional "
+        "Chinese read as Simplified; spelling_variant: US/UK spelling, plural or a generic suffix; moved: a "
+        "known term of another field, counted there; fuzzy: a near miss (see similarity); percent or "
+        "fraction: how a rate was read; not_recognised: not scored, see suggestions.")})
+    code = fields.Raw(allow_none=True, metadata={"description": "The code (or number) it was read as.",
+                                                 "oneOf": [{"type": "string"}, {"type": "number"}]})
+    placed_in = fields.String(allow_none=True, metadata={"description": "The field where it counts."})
+    similarity = fields.Float(allow_none=True)
+    suggestions = fields.List(fields.String())
+    note = fields.String()
 
 
 class FigureSchema(Schema):
@@ -217,6 +242,8 @@ class ScoreResponseSchema(Schema):
     nearest_benchmarks = fields.List(fields.Nested(NearestSchema))
     recommendations = fields.List(fields.Nested(RecommendationSchema))
     profile = fields.Nested(ProfileOutSchema)
+    interpretation = fields.List(fields.Nested(InterpretationSchema), metadata={
+        "description": "How every value sent was read: understood (and how) or not recognised (with suggestions)."})
     suggested_terms = fields.List(fields.Nested(SuggestedTermSchema), metadata={
         "description": "Terms the description mentions that no structured field carries: not scored, to add if meant."})
     meta = fields.Nested(MetaSchema)
@@ -232,6 +259,13 @@ class TermSchema(Schema):
     vertical = fields.Boolean()
     lookalike = fields.Function(lambda term: term.lookalike is not None,
                                 metadata={"type": "boolean", "description": "A look-alike pattern the report criticises."})
+    parent = fields.String(allow_none=True, metadata={"description": "The umbrella (family) term it belongs to."})
+    basis = fields.String(allow_none=True, metadata={
+        "description": "External basis, where the report does not name the term (then section may be empty)."})
+    domains = fields.List(fields.String(), metadata={"description": "Scenarios: the domains whose service it is."})
+    generic = fields.Boolean(metadata={"description": "A generic channel (app, API): no differentiator alone."})
+    sensitivity = fields.String(allow_none=True, metadata={"enum": ["high", "medium", "low", None],
+                                                          "description": "Data sources: how sensitive."})
 
 
 class TaxonomyQuerySchema(Schema):
@@ -418,6 +452,9 @@ class CompareOutSchema(Schema):
 
 
 class CatalogQuerySchema(Schema):
+    strict = StrictQueryBoolean(load_default=False, metadata={
+        "description": "true: any term that is not an exact or synonym match is a 422 problem (as the header "
+                       "`Prefer: handling=strict`); default: scored on what was understood, the rest listed."})
     catalog = fields.String(load_default=None, validate=validate.Length(min=1, max=TERM_MAX), metadata={
         "description": "Benchmark data to score against: report (default), NAME (a registered or file catalog "
                        "alone) or NAME+report (both). GET /v1/catalogs lists them."})

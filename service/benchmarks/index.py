@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.benchmarks.models import SIMILARITY_KINDS, token
+from service.benchmarks.models import token
+from service.profile import SIMILARITY_KINDS
 
 _DTYPE = np.float64
 

@@ -4,18 +4,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
-from service.profile import ProductProfile
+from service.profile import CONDITION_KINDS, PROFILE_FIELDS, SIMILARITY_KINDS, ProductProfile
 from service.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from service.benchmarks.index import CatalogIndex
 
-CONDITION_KINDS = (
-    "domain", "technology", "scenario", "segment", "business_model",
-    "partner", "license", "data_source", "privacy_control",
-)
-CONDITION_FLAGS = ("cross_border", "sandbox")
-VERDICTS = ("differentiated", "homogeneous", "penalised")
+CONDITION_FLAGS = tuple(f.fact for f in PROFILE_FIELDS if f.shape == "flag")
+_SCALARS = tuple(f for f in PROFILE_FIELDS if f.shape != "terms")
 
 
 def token(kind: str, code: str) -> str:
@@ -23,21 +19,11 @@ def token(kind: str, code: str) -> str:
     return f"{kind}:{code}"
 
 
-# Which profile fact an edit of each field changes.
-FIELD_FACTS = {
-    "domain": "domain", "tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
-    "business_model": "business_model", "partners": "partner", "compliance.licenses": "license",
-    "compliance.data_sources": "data_source", "compliance.privacy_controls": "privacy_control",
-    "compliance.cross_border": "cross_border", "compliance.sandbox": "sandbox",
-    "compliance.certification": "certification", "compliance.max_apr": "max_apr",
-}
-
 
 def facts(profile: ProductProfile) -> dict:
     """What conditions test, computed once per profile: term sets by kind and compliance scalars."""
     view = {kind: frozenset(profile.terms(kind)) for kind in CONDITION_KINDS}
-    view.update(cross_border=profile.compliance.cross_border, sandbox=profile.compliance.sandbox,
-                certification=profile.compliance.certification, max_apr=profile.compliance.max_apr)
+    view.update({f.fact: profile.value(f.path) for f in _SCALARS})
     return view
 
 
@@ -199,7 +185,6 @@ class Benchmarks:
         object.__setattr__(self, "_reading", MappingProxyType({k: tuple(v) for k, v in reading.items()}))
 
 
-SIMILARITY_KINDS = ("domain", "technology", "scenario", "segment", "business_model", "partner")
 # The pairings that make a product's combination distinctive (report 1.2.1: technology-scenario-user).
 COMBINATION_KINDS = (("technology", "scenario"), ("scenario", "segment"), ("technology", "segment"))
 

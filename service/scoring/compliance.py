@@ -3,8 +3,8 @@ mitigated by the controls it has. Inherent risk is before controls, residual aft
 
 from dataclasses import replace
 
-from service.benchmarks.models import FIELD_FACTS, Benchmarks, Relief, facts
-from service.profile import ProductProfile
+from service.benchmarks.models import Benchmarks, Relief, facts
+from service.profile import FIELD_FACTS, ProductProfile
 from service.scoring.factors import ComplianceResult, RequiredControl, Tally
 
 

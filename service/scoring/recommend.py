@@ -4,23 +4,11 @@ from dataclasses import dataclass, replace
 
 from service.benchmarks.market import MarketSlice
 from service.benchmarks.models import Benchmarks
-from service.profile import FIELD_KINDS, ProductProfile
+from service.profile import FIELD_KINDS, PROFILE_FIELDS, ProductProfile
 from service.scoring.factors import ComplianceResult
 
 # How an edit's field reads in each language.
-FIELD_LABELS = {
-    "tech_stack": ("technology", "技术"),
-    "scenarios": ("scenario", "场景"),
-    "partners": ("partner", "合作伙伴"),
-    "business_model": ("business model", "商业模式"),
-    "compliance.licenses": ("licence", "牌照"),
-    "compliance.data_sources": ("data source", "数据来源"),
-    "compliance.privacy_controls": ("privacy control", "隐私保护措施"),
-    "compliance.certification": ("certification", "产品认证"),
-    "compliance.sandbox": ("regulatory sandbox", "监管沙盒"),
-    "compliance.max_apr": ("maximum APR", "最高年化利率"),
-    "compliance.cross_border": ("cross-border flows", "跨境业务"),
-}
+FIELD_LABELS = {f.path: (f.label_en, f.label_zh) for f in PROFILE_FIELDS}
 VERBS = {"add": ("Add", "增加"), "remove": ("Drop", "去掉"), "set": ("Set", "设置")}
 
 

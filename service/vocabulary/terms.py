@@ -1,26 +1,67 @@
-"""Term look-up that forgives case, width and separators, and suggests on a miss."""
+"""Term look-up that reads what people type and says how it read it.
+
+A spelling is tried, in order: exactly as listed (after folding case, width and separators), in
+Simplified script, as a spelling variant (US/UK, plurals, 'technology/platform/系统' suffixes), as a
+known term of another kind, and as a near miss. Each step is reported, so nothing is guessed silently."""
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
+import opencc
 from rapidfuzz import fuzz, process
 
 from service.errors import UnknownTerm
 from service.profile import KIND_FIELDS
+from service.vocabulary.spelling import SPELLING
 
 # Separators users put between words in either language; they never change a term's meaning.
 _SEPARATORS = re.compile(r"[\s\-_/+·・、,，.。&()（）\[\]【】'\"“”‘’:：;；|]+")
-_SUGGESTION_CUTOFF = 60
-_MAX_SUGGESTIONS = 3
+_WORDS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_T2S = opencc.OpenCC("tw2sp")
+
+# How a value was read; the strict handling accepts only the first three.
+EXACT, SYNONYM, FAMILY = "exact", "synonym", "family"
+CONVERTED, VARIANT, MOVED, FUZZY, UNKNOWN = "converted_script", "spelling_variant", "moved", "fuzzy", "not_recognised"
+STRICT_READINGS = frozenset({EXACT, SYNONYM, FAMILY})
+TERM_READINGS = (EXACT, SYNONYM, FAMILY, CONVERTED, VARIANT, MOVED, FUZZY, UNKNOWN)
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """Fold width (NFKC), case and separators so 'AI-Risk Control' == 'ａｉ风控'-style variants match."""
+    """Fold width (NFKC), case, separators and Traditional script: 'AI-Risk Control' == 'ａｉ风控'."""
+    return _fold_script(_normalise_spelling(text))
+
+
+@lru_cache(maxsize=65536)
+def _normalise_spelling(text: str) -> str:
+    """Width, case and separators folded, script kept: tells a script conversion from an exact match."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = "".join(ch for ch in folded if unicodedata.category(ch)[0] != "C")
     return unicodedata.normalize("NFKC", _SEPARATORS.sub("", folded))
+
+
+def _fold_script(key: str) -> str:
+    return _T2S.convert(key) if _CJK.search(key) else key
+
+
+@lru_cache(maxsize=65536)
+def loose(text: str) -> str:
+    """A looser key: English words singular and in one spelling, generic suffixes dropped."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    words = [SPELLING.word(w) for w in _SEPARATORS.split(_fold_script(folded)) if w]
+    key = "".join(words)
+    return SPELLING.strip_affixes(key) or key
+
+
+def units(text: str) -> frozenset[str]:
+    """The meaningful pieces of a spelling: English words of 3+ letters and Chinese characters."""
+    folded = _fold_script(unicodedata.normalize("NFKC", text).casefold())
+    return frozenset(SPELLING.word(w) for w in _WORDS.findall(folded)
+                     if (len(w) >= 3 or _CJK.match(w)) and w not in SPELLING.stop_units)
 
 
 @dataclass(frozen=True)
@@ -47,12 +88,34 @@ class Term:
         return (self.code, self.en, self.zh, *self.synonyms)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How one typed value was read: the term it became (if any), how, and what else was close."""
+
+    kind: str
+    text: str
+    how: str
+    term: Term | None = None
+    similarity: float | None = None
+    suggestions: tuple[str, ...] = ()
+    hint: str = ""
+
+    @property
+    def understood(self) -> bool:
+        return self.term is not None
+
+    @property
+    def code(self) -> str | None:
+        return self.term.code if self.term else None
+
+
 class Vocabulary:
-    """All terms by kind, with a normalised-spelling index per kind."""
+    """All terms by kind, with an exact and a loose spelling index per kind."""
 
     def __init__(self, terms):
         self._terms: dict[str, dict[str, Term]] = {}
         self._index: dict[str, dict[str, str]] = {}
+        loose_index: dict[str, dict[str, set[str]]] = {}
         conflicts = []
         for term in terms:
             self._terms.setdefault(term.kind, {})[term.code] = term
@@ -65,9 +128,17 @@ class Vocabulary:
                     conflicts.append(
                         f"{term.kind}: {spelling!r} names both {index[key]!r} and {term.code!r}"
                     )
+                loose_index.setdefault(term.kind, {}).setdefault(loose(spelling), set()).add(term.code)
         if conflicts:
             raise ValueError("; ".join(conflicts))
+        # A loose key that two terms share is ambiguous: it matches neither.
+        self._loose = {kind: {k: next(iter(c)) for k, c in keys.items() if len(c) == 1 and k}
+                       for kind, keys in loose_index.items()}
         self._choices = {kind: list(index) for kind, index in self._index.items()}
+        self._children = {kind: {t.parent for t in by_code.values() if t.parent}
+                          for kind, by_code in self._terms.items()}
+        self._units = {kind: {code: frozenset().union(*(units(s) for s in term.spellings()))
+                              for code, term in by_code.items()} for kind, by_code in self._terms.items()}
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -86,33 +157,114 @@ class Vocabulary:
         except KeyError:
             raise UnknownTerm(kind, code, self.suggest(kind, code)) from None
 
-    def resolve(self, kind: str, text: str) -> Term:
-        """The term a user's spelling means, or UnknownTerm with the closest spellings."""
-        code = self._index.get(kind, {}).get(normalise(text))
-        if code is not None:
-            return self._terms[kind][code]
-        raise UnknownTerm(kind, text, self.suggest(kind, text), self._other_kind_hint(kind, text))
+    def is_family(self, kind: str, code: str) -> bool:
+        """Whether other terms of the kind name this one as their umbrella."""
+        return code in self._children.get(kind, ())
 
-    def suggest(self, kind: str, text: str) -> tuple[str, ...]:
-        """Up to three canonical codes whose spellings are closest to `text`."""
+    def family(self, kind: str, code: str) -> str:
+        """The top umbrella term of a term (itself when it has none)."""
+        seen = set()
+        term = self._terms[kind][code]
+        while term.parent and term.parent in self._terms[kind] and term.code not in seen:
+            seen.add(term.code)
+            term = self._terms[kind][term.parent]
+        return term.code
+
+    def resolve(self, kind: str, text: str) -> Term:
+        """The term a spelling means in this kind (exact, script or spelling variant), or UnknownTerm."""
+        reading = self.read(kind, text, moves=False, fuzzy=False)
+        if reading.term is None:
+            raise UnknownTerm(kind, text, reading.suggestions, reading.hint)
+        return reading.term
+
+    @lru_cache(maxsize=16384)  # noqa: B019 - one Vocabulary per data version, kept for the process
+    def read(self, kind: str, text: str, domain: str | None = None, moves: bool = True,
+             fuzzy: bool = True) -> Reading:
+        """How `text` typed where a `kind` term belongs is read (see the module docstring)."""
+        own = self._lookup(kind, text)
+        if own is not None:
+            return own
+        if moves:
+            for other in self._terms:
+                if other != kind and other != "domain" and other in KIND_FIELDS:
+                    found = self._lookup(other, text)
+                    if found is not None:
+                        return Reading(other, text, MOVED, found.term,
+                                       hint=f"a known {other.replace('_', ' ')}: read in '{KIND_FIELDS[other]}'")
+            as_domain = self._lookup("domain", text) if kind == "scenario" else None
+            if as_domain is not None:
+                closest = self._domain_scenario(as_domain.term.code, text)
+                if closest is not None:
+                    return Reading(kind, text, MOVED, closest,
+                                   hint=f"names the domain '{as_domain.term.code}': read as its closest scenario")
+        suggestions = self.suggest(kind, text, domain)
+        if fuzzy and suggestions:
+            best, score = self._closest(kind, text, suggestions[0])
+            if score >= SPELLING.fuzzy_accept and len(normalise(text)) >= SPELLING.fuzzy_min_length:
+                return Reading(kind, text, FUZZY, self._terms[kind][best], similarity=round(score / 100, 2),
+                               suggestions=suggestions[1:])
+        return Reading(kind, text, UNKNOWN, suggestions=suggestions, hint=self._other_kind_hint(kind, text))
+
+    def _lookup(self, kind: str, text: str) -> Reading | None:
+        key = normalise(text)
+        code = self._index.get(kind, {}).get(key)
+        if code is not None:
+            term = self._terms[kind][code]
+            if key != _normalise_spelling(text):
+                how = CONVERTED
+            elif self.is_family(kind, code):
+                how = FAMILY
+            elif key in (normalise(term.code), normalise(term.en), normalise(term.zh)):
+                how = EXACT
+            else:
+                how = SYNONYM
+            return Reading(kind, text, how, term)
+        code = self._loose.get(kind, {}).get(loose(text))
+        if code is not None:
+            return Reading(kind, text, VARIANT, self._terms[kind][code])
+        return None
+
+    def _domain_scenario(self, domain: str, text: str) -> Term | None:
+        """The scenario of a domain whose spellings come closest to a domain word typed as a scenario."""
+        scenarios = [t for t in self.terms("scenario") if domain in t.domains]
+        if not scenarios:
+            return None
+        key = normalise(text)
+        return max(scenarios, key=lambda t: (max(fuzz.WRatio(key, normalise(s)) for s in t.spellings()), t.code))
+
+    def _closest(self, kind: str, text: str, code: str) -> tuple[str, float]:
+        key = normalise(text)
+        return code, max(fuzz.ratio(key, normalise(s)) for s in self._terms[kind][code].spellings())
+
+    def suggest(self, kind: str, text: str, domain: str | None = None) -> tuple[str, ...]:
+        """Up to three codes close in meaning first, spelling second: candidates must share a word or
+        a Chinese character with `text` or be spelt almost alike, and stay in the best one's family."""
         key = normalise(text)
         if not key:
             return ()
         index = self._index.get(kind, {})
-        found: list[str] = []
-        for choice, _score, _ in process.extract(
-            key, self._choices.get(kind, []), scorer=fuzz.WRatio, limit=12, score_cutoff=_SUGGESTION_CUTOFF
-        ):
+        typed = units(text)
+        scored: dict[str, float] = {}
+        for choice, score, _ in process.extract(key, self._choices.get(kind, []), scorer=fuzz.WRatio, limit=24,
+                                                score_cutoff=SPELLING.suggest_cutoff):
             code = index[choice]
-            if code not in found:
-                found.append(code)
-            if len(found) == _MAX_SUGGESTIONS:
-                break
-        return tuple(found)
+            shared = len(typed & self._units[kind][code])
+            if not shared and fuzz.ratio(key, choice) < SPELLING.spelling_alike:
+                continue
+            term = self._terms[kind][code]
+            score += SPELLING.shared_unit_bonus * shared
+            if domain and domain in term.domains:
+                score += SPELLING.same_domain_bonus
+            scored[code] = max(scored.get(code, 0.0), score)
+        ranked = sorted(scored, key=lambda c: (-scored[c], c))
+        if not ranked:
+            return ()
+        family = self.family(kind, ranked[0])
+        related = [c for c in ranked if self.family(kind, c) == family or typed & self._units[kind][c]]
+        return tuple(related[: SPELLING.max_suggestions])
 
     def _other_kind_hint(self, kind: str, text: str) -> str:
-        key = normalise(text)
-        others = [k for k, index in self._index.items() if k != kind and key in index]
+        others = [k for k in self._terms if k != kind and self._lookup(k, text) is not None]
         if not others:
             return ""
         fields = " or ".join(f"'{KIND_FIELDS[k]}'" for k in others if k in KIND_FIELDS)

@@ -6,7 +6,7 @@ from service.settings import Settings
 def test_every_item_is_answered_in_order_and_one_bad_item_fails_alone(client):
     items = [NEV_INSURANCE_EN, {**SOCIAL_CREDIT_EN, "domain": "lendng"}, "not an object",
              {**NEV_INSURANCE_ZH, "colour": "red"}, SOCIAL_CREDIT_EN]
-    response = client.post("/v1/scores/batch", json={"items": items})
+    response = client.post("/v1/scores/batch?strict=true", json={"items": items})
     assert response.status_code == 200
     body = response.get_json()
     assert [r["index"] for r in body["results"]] == [0, 1, 2, 3, 4]
@@ -33,3 +33,13 @@ def test_empty_or_malformed_batch(client):
     assert client.post("/v1/scores/batch", json={"items": []}).status_code == 422
     assert client.post("/v1/scores/batch", json={"rows": []}).status_code == 422
     assert client.post("/v1/scores/batch", json=[NEV_INSURANCE_EN]).status_code == 422
+
+
+def test_batch_items_with_unknown_terms_are_scored_and_flagged(client):
+    items = [{**NEV_INSURANCE_EN, "tech_stack": ["IoT", "zzqx gizmo"]}, {**SOCIAL_CREDIT_EN, "domain": "lendng"}]
+    body = client.post("/v1/scores/batch", json={"items": items}).get_json()
+    assert [r["status"] for r in body["results"]] == [200, 200]
+    first, second = (r["result"] for r in body["results"])
+    assert [r["field"] for r in first["interpretation"] if r["how"] == "not_recognised"] == ["tech_stack[1]"]
+    assert second["profile"]["domain"] == "lending"
+    assert [r["how"] for r in second["interpretation"] if r["field"] == "domain"] == ["fuzzy"]

@@ -94,15 +94,45 @@ def _problem(response, status):
     return body
 
 
-def test_unknown_term_names_field_term_and_closest_terms(client):
+@pytest.mark.parametrize("strict", [{"headers": {"Prefer": "handling=strict"}}, {"query_string": {"strict": "true"}}])
+def test_strict_handling_makes_a_loose_term_a_422_naming_field_term_and_closest_terms(client, strict):
     profile = copy.deepcopy(NEV_INSURANCE_EN)
     profile["scenarios"] = ["NEV charging", "pet insurence"]
-    body = _problem(client.post("/v1/scores", json=profile), 422)
+    response = client.post("/v1/scores", json=profile, **strict)
+    body = _problem(response, 422)
     assert body["type"] == "/problems/unknown-term"
     [error] = body["errors"]
     assert error["field"] == "scenarios[1]" and error["value"] == "pet insurence"
     assert "pets" in error["suggestions"]
     assert "GET /v1/taxonomy?kind=scenario" in error["accepted"]
+    assert response.headers["Preference-Applied"] == "handling=strict"
+
+
+def test_lenient_handling_scores_what_it_understood_and_lists_the_rest(client):
+    exact = client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()
+    profile = copy.deepcopy(NEV_INSURANCE_EN)
+    profile["scenarios"] = ["NEV charging", "pet insurence", "zzqx unheard-of thing"]
+    response = client.post("/v1/scores", json=profile, headers={"Prefer": "handling=lenient"})
+    assert response.status_code == 200 and response.headers["Preference-Applied"] == "handling=lenient"
+    body = response.get_json()
+    readings = {r["field"]: r for r in body["interpretation"]}
+    assert readings["scenarios[1]"]["how"] == "fuzzy" and readings["scenarios[1]"]["code"] == "pets"
+    assert 0.8 < readings["scenarios[1]"]["similarity"] < 1
+    assert readings["scenarios[2]"]["how"] == "not_recognised" and readings["scenarios[2]"]["code"] is None
+    assert body["profile"]["scenarios"] == ["nev_charging", "pets"]
+    assert body["coverage"] < exact["coverage"]
+    assert all(r["how"] in ("exact", "synonym", "family") for r in exact["interpretation"])
+
+
+@pytest.mark.parametrize("typed,rate,how", [(0.24, 0.24, None), (24, 0.24, "percent"), ("24%", 0.24, "percent"),
+                                            ("24 %", 0.24, "percent"), ("150%", 1.5, "percent"),
+                                            ("0.18", 0.18, "fraction")])
+def test_rates_are_read_as_people_write_them(client, typed, rate, how):
+    profile = {**NEV_INSURANCE_EN, "compliance": {"max_apr": typed}}
+    body = client.post("/v1/scores", json=profile).get_json()
+    assert body["profile"]["compliance"]["max_apr"] == rate
+    said = [r for r in body["interpretation"] if r["field"] == "compliance.max_apr"]
+    assert [r["how"] for r in said] == ([how] if how else [])
 
 
 def test_unknown_field_is_rejected_with_a_suggestion(client):
@@ -118,11 +148,12 @@ def test_unknown_field_is_rejected_with_a_suggestion(client):
 @pytest.mark.parametrize("patch,field", [
     ({"tech_stack": "iot"}, "tech_stack"),
     ({"tech_stack": [1]}, "tech_stack[0]"),
-    ({"compliance": {"max_apr": "0.24"}}, "compliance.max_apr"),
-    ({"compliance": {"max_apr": 24}}, "compliance.max_apr"),
+    ({"compliance": {"max_apr": "about a quarter"}}, "compliance.max_apr"),
+    ({"compliance": {"max_apr": True}}, "compliance.max_apr"),
+    ({"compliance": {"max_apr": 20000}}, "compliance.max_apr"),
     ({"compliance": {"cross_border": "yes"}}, "compliance.cross_border"),
     ({"compliance": {"sandbox": 0}}, "compliance.sandbox"),
-    ({"compliance": {"certification": "done"}}, "compliance.certification"),
+    ({"compliance": {"certification": 3}}, "compliance.certification"),
     ({"name": ""}, "name"),
     ({"tech_stack": ["iot"] * 51}, "tech_stack"),
     ({"description": "x" * 5001}, "description"),

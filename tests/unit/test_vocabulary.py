@@ -126,21 +126,34 @@ def test_a_spelling_naming_two_terms_of_one_kind_is_rejected():
         Vocabulary([Term("scenario", "a", "Pets", "宠物"), Term("scenario", "b", "Animals", "动物", synonyms=("pets",))])
 
 
-def test_normalise_profile_reports_every_unknown_term_with_its_path(benchmarks):
+def test_strict_handling_reports_every_loose_or_unknown_term_with_its_path(benchmarks):
     raw = {"name": "x", "domain": "lendng", "tech_stack": ["blockchain", "quantum finance"],
            "compliance": {"data_sources": ["social data", "dna"]}}
     with pytest.raises(UnknownTerms) as caught:
-        normalise_profile(raw, benchmarks.vocabulary)
+        normalise_profile(raw, benchmarks.vocabulary, strict=True)
     fields = [e.field for e in caught.value.errors]
     assert fields == ["domain", "tech_stack[1]", "compliance.data_sources[1]"]
     assert caught.value.errors[0].suggestions[0] == "lending"
 
 
+def test_lenient_handling_scores_what_was_understood_and_lists_the_rest(benchmarks):
+    raw = {"name": "x", "domain": "lendng", "tech_stack": ["blockchain", "quantum finance"],
+           "compliance": {"data_sources": ["social data", "dna"]}}
+    profile, readings = normalise_profile(raw, benchmarks.vocabulary)
+    assert profile.domain == "lending" and profile.tech_stack == ("blockchain",)
+    assert profile.compliance.data_sources == ("social_data",)
+    by_field = {r.field: r for r in readings}
+    assert by_field["domain"].how == "fuzzy" and 0 < by_field["domain"].similarity < 1
+    assert by_field["tech_stack[1]"].how == "not_recognised"
+    assert by_field["compliance.data_sources[1]"].how == "not_recognised"
+    assert [r.field for r in readings if r.understood] == ["domain", "tech_stack[0]", "compliance.data_sources[0]"]
+
+
 def test_normalise_profile_maps_chinese_and_english_to_the_same_codes(benchmarks):
     en = normalise_profile({"name": "a", "domain": "insurtech", "scenarios": ["pets", "Pets"],
-                            "compliance": {"licenses": ["insurance licence"]}}, benchmarks.vocabulary)
+                            "compliance": {"licenses": ["insurance licence"]}}, benchmarks.vocabulary)[0]
     zh = normalise_profile({"name": "a", "domain": "保险科技", "scenarios": ["宠物"],
-                            "compliance": {"licenses": ["保险牌照"]}}, benchmarks.vocabulary)
+                            "compliance": {"licenses": ["保险牌照"]}}, benchmarks.vocabulary)[0]
     assert en == zh
     assert en.scenarios == ("pets",)
     assert en.compliance == Compliance(licenses=("insurance_license",))

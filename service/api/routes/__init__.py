@@ -1,5 +1,6 @@
 """HTTP routes, one blueprint per area."""
 
+from flask import g, request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
@@ -33,3 +34,14 @@ class JsonParser(FlaskParser):
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = JsonParser()
+
+
+def strict_handling(query: dict) -> bool:
+    """RFC 7240 `Prefer: handling=strict` (or ?strict=true) asks that any value that is not an exact
+    or synonym match be a 422 problem; lenient handling (the default) scores what was understood.
+    The preference read is echoed in Preference-Applied (see app.py)."""
+    asked = [p.split(";")[0].replace(" ", "").lower() for p in request.headers.get("Prefer", "").split(",")]
+    strict = bool(query.get("strict")) or "handling=strict" in asked
+    if strict or "handling=lenient" in asked:
+        g.preference_applied = "handling=strict" if strict else "handling=lenient"
+    return strict

@@ -5,7 +5,7 @@ from marshmallow import RAISE
 
 from service.api.context import services
 from service.api.examples import COMPARE_EXAMPLES
-from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
+from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems, strict_handling
 from service.api.schemas import CatalogQuerySchema, CompareInSchema, CompareOutSchema
 from service.errors import FieldError, InvalidInput, UnknownTerm
 from service.profile import CERTIFICATION_LEVELS, FIELD_KINDS
@@ -36,10 +36,11 @@ def compare(request_body, query):
     """
     context = services()
     catalog = query["catalog"]
+    strict = strict_handling(query)
     if "variants" in request_body:
-        scored = [context.score(variant, catalog) for variant in request_body["variants"]]
+        scored = [context.score(variant, catalog, strict)[:2] for variant in request_body["variants"]]
     else:
-        base = context.score(request_body["base"], catalog)
+        base = context.score(request_body["base"], catalog, strict)[:2]
         edited = [apply_edits(base[0].profile, _edits(edits, i, context.benchmarks.vocabulary))
                   for i, edits in enumerate(request_body["edits"])]
         scored = [base] + [context.score_profile(profile, catalog) for profile in edited]

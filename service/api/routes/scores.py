@@ -6,7 +6,7 @@ from marshmallow import RAISE, ValidationError
 from service.api.context import services
 from service.api.errors import problem_body, service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
-from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, problems
+from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, problems, strict_handling
 from service.api.schemas import BatchInSchema, BatchOutSchema, CatalogQuerySchema, ProfileInSchema, ScoreResponseSchema
 from service.errors import PayloadTooLarge, ServiceError
 from service.metrics import LOOKUPS, SCORES
@@ -24,11 +24,13 @@ def post_score(profile, query):
 
     Returns differentiation, homogeneity risk and compliance risk (0-100), each with its band, base
     value and signed factors (base + contributions = score), the nearest benchmark products, and
-    recommended edits with their measured effect. Unknown terms are rejected with the closest
-    accepted terms; unknown fields are rejected, not ignored.
+    recommended edits with their measured effect. Everyday words, Traditional Chinese, US/UK spellings
+    and percentages are read, and `interpretation` says how each value was read; a term not
+    understood is listed with suggestions and lowers the coverage. With `Prefer: handling=strict`
+    (or `?strict=true`) any value that is not an exact or synonym match is a 422 problem instead.
+    Unknown fields are rejected, not ignored.
     """
-    report, source = services().score(profile, query["catalog"])
-    return report_body(report, source)
+    return report_body(*services().score(profile, query["catalog"], strict_handling(query)))
 
 
 @blp.route("/scores/batch", methods=["POST"])
@@ -48,12 +50,13 @@ def post_batch(batch, query):
         raise PayloadTooLarge(f"A batch holds at most {context.settings.batch_max_items} items; "
                               f"this one has {len(items)}. Split it into smaller batches.")
     schema = ProfileInSchema()
+    strict = strict_handling(query)
     results = []
     for index, item in enumerate(items):
         instance = f"{request.path}#/items/{index}"
         try:
-            report, source = context.score(schema.load(item), query["catalog"])
-            results.append({"index": index, "status": 200, "result": report_body(report, source), "error": None})
+            result = report_body(*context.score(schema.load(item), query["catalog"], strict))
+            results.append({"index": index, "status": 200, "result": result, "error": None})
         except ValidationError as exc:
             errors = list(validation_errors(exc.messages, schema))
             body = problem_body(422, "Unprocessable Entity", f"{len(errors)} field(s) failed validation; see errors.",
@@ -66,7 +69,7 @@ def post_batch(batch, query):
     return {"results": results, "summary": {"items": len(results), "scored": scored, "failed": len(results) - scored}}
 
 
-def report_body(report, source: str) -> dict:
+def report_body(report, source: str, interpretation=()) -> dict:
     """The response document for one report; `source` says where the market look-up came from."""
     g.cache_source = source
     LOOKUPS.labels(source).inc()
@@ -80,6 +83,7 @@ def report_body(report, source: str) -> dict:
         "nearest_benchmarks": report.nearest_benchmarks,
         "recommendations": report.recommendations,
         "profile": report.profile,
+        "interpretation": interpretation,
         "suggested_terms": services().suggested_terms(report.profile),
         "meta": {
             "model_version": report.model_version,
