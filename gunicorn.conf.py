@@ -5,6 +5,8 @@ import os
 import shutil
 import tempfile
 
+from service.logs import gunicorn_logconfig
+
 
 def _scratch(variable: str, name: str) -> str:
     """A directory from the environment, or a temporary one this server creates and removes."""
@@ -32,13 +34,17 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = 2000
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn's control socket (for gunicornc) among this server's scratch files: the default, under
+# $HOME, is read-only in the container (readOnlyRootFilesystem) and shared by every server of a user.
+control_socket = os.path.join(tempfile.gettempdir(), f"diffscore-gunicorn-{os.getpid()}.ctl")
 # The app (benchmark data, cache clients) is created in each worker after the fork.
 preload_app = False
 # The app writes one JSON line per request (route, status, latency, cache, request id); gunicorn's
-# own access log is off unless asked for.
+# own access log is off unless asked for. gunicorn's own lines (start, workers, errors) are JSON too.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+logconfig_dict = gunicorn_logconfig(loglevel, accesslog)
 
 
 def on_starting(server):

@@ -31,6 +31,9 @@ class Settings:
     # commas (DIFFSCORE_API_KEYS) or one per line in a file (DIFFSCORE_API_KEYS_FILE).
     api_keys: str = ""
     api_keys_file: str = ""
+    # Fail closed: a deployment that says keys are required refuses to start when it finds none, so a
+    # missing Secret can never mean an open API.
+    require_api_keys: bool = False
     # Per key (or per client address without keys), shared through Redis when REDIS_URL is set.
     rate_limit: str = "1200 per minute"
     batch_rate_limit: str = "600 per minute"
@@ -44,6 +47,16 @@ class Settings:
             raw = environ.get(f.name.upper()) if f.name in ("redis_url", "benchmark_path", "benchmark_paths") else None
             raw = environ.get(f"DIFFSCORE_{f.name.upper()}", raw)
             if raw is not None:
-                values[f.name] = type(f.default)(raw)
+                values[f.name] = _flag(f.name, raw) if isinstance(f.default, bool) else type(f.default)(raw)
         values.update(overrides)
         return cls(**values)
+
+
+def _flag(name: str, raw: str) -> bool:
+    """bool("false") is True, so flags are spelt out; anything else stops start-up rather than guess."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"DIFFSCORE_{name.upper()} must be true or false, not {raw!r}")

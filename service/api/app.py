@@ -89,6 +89,10 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     app.extensions["diffscore"] = Services(settings, benchmarks, cache, catalogs, TermFinder(benchmarks.vocabulary))
     observability.configure_logging()
     keys = security.load_keys(settings.api_keys, settings.api_keys_file)
+    if settings.require_api_keys and not keys:
+        raise RuntimeError("DIFFSCORE_REQUIRE_API_KEYS is set but no API key is configured "
+                           "(DIFFSCORE_API_KEYS or DIFFSCORE_API_KEYS_FILE): refusing to serve an open API")
+    observability.record_build_info(MODEL_VERSION, benchmarks.version)
 
     # hooks: identity first, so that rate limits count per key
     app.before_request(observability.start_timer)
@@ -160,4 +164,7 @@ def _require_json_body():
 
 def _echo_request_id(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    if g.get("preference_applied"):
+        response.headers["Preference-Applied"] = g.preference_applied
+    response.vary.add("Prefer")
     return response

@@ -4,12 +4,14 @@ import logging
 import os
 import sys
 import time
+from importlib.metadata import version
 
 from flask import Blueprint, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
-from pythonjsonlogger.json import JsonFormatter
+from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
+from prometheus_client.exposition import choose_encoder
 
-from service.metrics import LATENCY, REQUESTS
+from service.logs import json_formatter
+from service.metrics import BUILD_INFO, LATENCY, REQUESTS
 
 log = logging.getLogger("diffscore.request")
 bp = Blueprint("metrics", __name__)
@@ -20,13 +22,17 @@ def configure_logging() -> None:
     if log.handlers:
         return
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                                       rename_fields={"asctime": "time", "levelname": "level"}))
+    handler.setFormatter(json_formatter())
     for name in ("diffscore.request", "service"):
         logger = logging.getLogger(name)
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+
+
+def record_build_info(model_version: str, benchmark_version: str) -> None:
+    """diffscore_build_info{version, model_version, benchmark_version} 1: what this process serves."""
+    BUILD_INFO.labels(version("diffscore"), model_version, benchmark_version).set(1)
 
 
 def start_timer() -> None:
@@ -53,4 +59,7 @@ def metrics():
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    # prometheus_client's own negotiation (text 0.0.4 / 1.0.0 or OpenMetrics, as the scraper asks). The
+    # content type already names its charset: passed as is, not as a mimetype Flask would add one to.
+    encoder, content_type = choose_encoder(request.headers.get("Accept", ""))
+    return Response(encoder(registry), content_type=content_type)
