@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.benchmarks.models import token
-from service.profile import SIMILARITY_KINDS
+from service.benchmarks.models import profile_features
 
 _DTYPE = np.float64
 
@@ -26,13 +25,13 @@ class CatalogIndex:
     unseen_idf: float               # IDF of a term no product uses
 
     @classmethod
-    def build(cls, products, kind_weights, idf_floor: float) -> "CatalogIndex":
+    def build(cls, products, kind_weights, idf_floor: float, implied) -> "CatalogIndex":
+        """`implied`: the family tokens each term implies (models.family_tokens)."""
         count = len(products)
         lists: dict[str, list[int]] = {}
         for i, product in enumerate(products):
-            for kind in SIMILARITY_KINDS:
-                for code in product.profile.terms(kind):
-                    lists.setdefault(token(kind, code), []).append(i)
+            for tok in sorted(profile_features(product.profile, implied)):
+                lists.setdefault(tok, []).append(i)
         weights = {tok: kind_weights[tok.split(":", 1)[0]] * max(idf_floor, math.log((1 + count) / (1 + len(members))))
                    for tok, members in lists.items()}
         product_weight = np.zeros(count, dtype=_DTYPE)

@@ -24,7 +24,7 @@ class MarketSlice:
     def users(self, tok: str, benchmarks: Benchmarks, exclude=frozenset()) -> int:
         """How many products of this market use a term, leaving the excluded ones out."""
         left_out = sum(1 for i in exclude if i in benchmarks.by_id and benchmarks.by_id[i].profile.domain == self.domain
-                       and tok in profile_features(benchmarks.by_id[i].profile))
+                       and tok in profile_features(benchmarks.by_id[i].profile, benchmarks.implied))
         return self.term_counts.get(tok, 0) - left_out
 
 
@@ -33,7 +33,7 @@ def build_slice(benchmarks: Benchmarks, domain: str) -> MarketSlice:
     terms, leaders = Counter(), Counter()
     for product in benchmarks.products:
         if product.profile.domain == domain:
-            features = profile_features(product.profile)
+            features = profile_features(product.profile, benchmarks.implied)
             terms.update(features)
             if product.verdict == "differentiated":
                 leaders.update(features)

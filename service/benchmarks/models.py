@@ -176,8 +176,14 @@ class Benchmarks:
         """Rules and reliefs by the profile fact they read: what an edit of that fact re-evaluates."""
         return self._reading
 
+    @property
+    def implied(self) -> Mapping[str, tuple[str, ...]]:
+        """Family tokens each term implies (see profile_features)."""
+        return self._implied
+
     def __post_init__(self):
         object.__setattr__(self, "_by_id", MappingProxyType({p.id: p for p in self.products}))
+        object.__setattr__(self, "_implied", family_tokens(self.vocabulary))
         reading: dict[str, list] = {}
         for item in (*self.rules, *self.reliefs):
             for fact in item.keys:
@@ -189,9 +195,23 @@ class Benchmarks:
 COMBINATION_KINDS = (("technology", "scenario"), ("scenario", "segment"), ("technology", "segment"))
 
 
-def profile_features(profile: ProductProfile) -> frozenset[str]:
-    """The terms that make two products rivals, as tokens."""
-    return frozenset(token(kind, code) for kind in SIMILARITY_KINDS for code in profile.terms(kind))
+def profile_features(profile: ProductProfile, implied: Mapping = MappingProxyType({})) -> frozenset[str]:
+    """The terms that make two products rivals, as tokens, with the family terms they imply
+    ('technology:ocr' implies 'technology:ai'): a family term overlaps its members partially."""
+    return with_families((token(kind, code) for kind in SIMILARITY_KINDS for code in profile.terms(kind)), implied)
+
+
+def with_families(tokens, implied: Mapping) -> frozenset[str]:
+    tokens = frozenset(tokens)
+    return tokens.union(*(implied[t] for t in tokens if t in implied)) if implied else tokens
+
+
+def family_tokens(vocabulary: Vocabulary) -> Mapping[str, tuple[str, ...]]:
+    """token -> the tokens of its umbrella terms, for every term that has one."""
+    return MappingProxyType({
+        token(kind, term.code): tuple(token(kind, a) for a in vocabulary.ancestors(kind, term.code))
+        for kind in SIMILARITY_KINDS for term in vocabulary.terms(kind) if term.parent
+    })
 
 
 def combination_pairs(profile: ProductProfile) -> tuple[tuple[str, str], ...]:

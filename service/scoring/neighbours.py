@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.benchmarks.market import MarketSlice
-from service.benchmarks.models import Benchmarks, BenchmarkProduct, profile_features, token
-from service.profile import ProductProfile
+from service.benchmarks.models import Benchmarks, BenchmarkProduct, profile_features, token, with_families
+from service.profile import SIMILARITY_KINDS, ProductProfile
 
 _ROUND = 4
 _EMPTY_ROWS = np.empty(0, dtype=np.int64)
@@ -41,7 +41,7 @@ class Neighbourhood:
 def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice,
                   exclude=frozenset(), with_nearest: bool = True) -> Neighbourhood:
     """Nearest products over the whole catalog; rivals (density, 1/HHI) within the market slice."""
-    features = profile_features(profile)
+    features = profile_features(profile, benchmarks.implied)
     own = _own_weight(features, benchmarks)
     shared = _shared_weights(features, profile.domain, benchmarks)
     rows = _EMPTY_ROWS if shared is None else _without(np.flatnonzero(shared), exclude, benchmarks.index)
@@ -52,31 +52,36 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
         top_rows, top_sims = _ranked(rows[positive], similarity[positive], benchmarks.index,
                                      benchmarks.weights["similarity"]["nearest_k"])
         nearest = tuple(Neighbour(benchmarks.products[r], float(s),
-                                  tuple(sorted(features & profile_features(benchmarks.products[r].profile))))
+                                  tuple(sorted(features & profile_features(benchmarks.products[r].profile,
+                                                                           benchmarks.implied))))
                         for r, s in zip(top_rows, top_sims))
     return _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude)
 
 
 def with_added_term(hood: Neighbourhood, edited: ProductProfile, kind: str, code: str,
                     benchmarks: Benchmarks, market: MarketSlice, exclude=frozenset()) -> Neighbourhood:
-    """The neighbourhood after adding one term, from the rivals before it and the term's postings."""
+    """The neighbourhood after adding one term (and the family terms it newly implies), from the
+    rivals before it and the postings of the new tokens."""
     index = benchmarks.index
-    tok = token(kind, code)
-    own = hood.own_weight + _own_weight((tok,), benchmarks)
+    others = with_families((token(k, c) for k, c in _terms(edited) if (k, c) != (kind, code)), benchmarks.implied)
+    added = sorted(with_families((token(kind, code),), benchmarks.implied) - others)
+    own = hood.own_weight + _own_weight(added, benchmarks)
     rows = hood.rival_rows
-    members = index.postings.get(tok)
-    has_term = None
-    if members is not None:
-        members = _without(members, exclude, index)
-        in_market = members[index.domain_of[members] == _domain_row(edited.domain, index)]
-        rows = np.union1d(rows, in_market)
-        has_term = np.zeros(len(index.ids), dtype=bool)
-        has_term[members] = True
-    overlap = _with_domain(rows, hood.shared_weight, edited.domain, benchmarks)
-    if has_term is not None:
-        overlap = overlap + index.weights[tok] * has_term[rows]
+    gained = np.zeros(len(index.ids))
+    market_row = _domain_row(edited.domain, index)
+    for tok in added:
+        members = index.postings.get(tok)
+        if members is not None:
+            members = _without(members, exclude, index)
+            rows = np.union1d(rows, members[index.domain_of[members] == market_row])
+            gained[members] += index.weights[tok]
+    overlap = _with_domain(rows, hood.shared_weight, edited.domain, benchmarks) + gained[rows]
     similarity = _similarity(rows, overlap, own, benchmarks)
     return _summarise(edited, rows, similarity, own, None, (), benchmarks, market, exclude)
+
+
+def _terms(profile: ProductProfile):
+    return ((kind, code) for kind in SIMILARITY_KINDS for code in profile.terms(kind))
 
 
 def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude) -> Neighbourhood:

@@ -161,14 +161,18 @@ class Vocabulary:
         """Whether other terms of the kind name this one as their umbrella."""
         return code in self._children.get(kind, ())
 
+    def ancestors(self, kind: str, code: str) -> tuple[str, ...]:
+        """The umbrella terms above a term, nearest first."""
+        found: list[str] = []
+        term = self._terms[kind][code]
+        while term.parent and term.parent in self._terms[kind] and term.parent not in found:
+            found.append(term.parent)
+            term = self._terms[kind][term.parent]
+        return tuple(found)
+
     def family(self, kind: str, code: str) -> str:
         """The top umbrella term of a term (itself when it has none)."""
-        seen = set()
-        term = self._terms[kind][code]
-        while term.parent and term.parent in self._terms[kind] and term.code not in seen:
-            seen.add(term.code)
-            term = self._terms[kind][term.parent]
-        return term.code
+        return (self.ancestors(kind, code) or (code,))[-1]
 
     def resolve(self, kind: str, text: str) -> Term:
         """The term a spelling means in this kind (exact, script or spelling variant), or UnknownTerm."""
