@@ -11,12 +11,10 @@ from types import MappingProxyType
 import yaml
 
 from service.errors import BenchmarkDataError, FieldError, UnknownTerm
-from service.profile import CERTIFICATION_LEVELS, Compliance, ProductProfile
+from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, VERDICTS, Compliance, ProductProfile
 from service.vocabulary import Term, Vocabulary
 from service.benchmarks.models import (
     CONDITION_FLAGS,
-    CONDITION_KINDS,
-    VERDICTS,
     Benchmarks,
     BenchmarkProduct,
     Conditions,
@@ -27,6 +25,7 @@ from service.benchmarks.models import (
     Rule,
     SegmentNeed,
     combination_pairs,
+    family_tokens,
 )
 from service.benchmarks.index import CatalogIndex
 
@@ -138,7 +137,8 @@ def build_benchmarks(raw: dict, catalog_entries=None, custom=None) -> Benchmarks
         reliefs=reliefs,
         weights=_freeze(weights),
         pair_counts=MappingProxyType(dict(pair_counts)),
-        index=CatalogIndex.build(products, weights["similarity"]["kind_weights"], weights["similarity"]["idf_floor"]),
+        index=CatalogIndex.build(products, weights["similarity"]["kind_weights"], weights["similarity"]["idf_floor"],
+                                 family_tokens(vocabulary)),
     )
 
 
