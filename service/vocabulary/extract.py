@@ -1,17 +1,49 @@
 """Finds vocabulary terms in free text (Chinese, English or both) with an n-gram matcher: no model,
-no download. English spellings match whole words only ("ai" never matches inside "email"); spellings
-with Chinese characters match anywhere in the normalised text; a match inside a longer one is dropped."""
+no download. English spellings match whole words only ("ai" never matches inside "email"), also as
+plurals and US/UK variants; spellings with Chinese characters match anywhere in the normalised text
+(Traditional script folded); a match inside a longer one is dropped. A draft also reads the domain
+from cues when none is named, negations ("no claims adjuster", "尚未取得牌照") and annual rates.
+
+Chinese segmentation (jieba) was tried against this and left out: every term is a dictionary entry
+here already, so a segmenter adds a 20 MB dictionary and cuts through terms it does not know."""
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from marshmallow import RAISE, Schema, fields
 
 from service.profile import KIND_FIELDS
-from service.vocabulary.terms import Vocabulary, normalise
+from service.vocabulary.terms import Vocabulary, loose, normalise
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|percent)")
 _MAX_WORDS = 5
+_FILE = Path(__file__).with_name("extraction.yaml")
+
+
+class _CuesSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    domain_cues = fields.Dict(fields.String(), fields.List(fields.String()), required=True)
+    domain_votes = fields.Dict(fields.String(), fields.Float(), required=True)
+    negations_zh = fields.List(fields.String(), required=True)
+    negations_en = fields.List(fields.String(), required=True)
+    negation_window_zh = fields.Integer(required=True)
+    negation_window_en = fields.Integer(required=True)
+    sentence_breaks = fields.String(required=True)
+    no_licence_zh = fields.List(fields.String(), required=True)
+    no_licence_en = fields.List(fields.String(), required=True)
+    rate_cues = fields.List(fields.String(), required=True)
+    rate_window = fields.Integer(required=True)
+
+
+CUES = _CuesSchema().load(yaml.safe_load(_FILE.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)
@@ -23,6 +55,19 @@ class Match:
     field: str
     label_en: str
     label_zh: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a blurb says beyond its terms."""
+
+    matches: list[Match]
+    domain: str | None
+    domain_evidence: str          # why that domain (or why none)
+    max_apr: float | None
+    rate_phrase: str | None
+    no_licence: str | None        # the phrase saying it holds no licence
 
 
 class TermFinder:
@@ -30,32 +75,112 @@ class TermFinder:
 
     def __init__(self, vocabulary: Vocabulary):
         self._latin: dict[str, list[tuple[str, str]]] = {}
+        self._latin_loose: dict[str, list[tuple[str, str]]] = {}
         chinese: dict[str, list[tuple[str, str]]] = {}
         for kind in vocabulary.kinds:
+            if kind not in KIND_FIELDS:
+                continue
             for term in vocabulary.terms(kind):
                 for spelling in term.spellings():
                     key = normalise(spelling)
                     target = chinese if _CJK.search(key) else self._latin
-                    if key and (kind, term.code) not in target.setdefault(key, []):
-                        target[key].append((kind, term.code))
+                    for index, k in ((target, key), (None if target is chinese else self._latin_loose, loose(spelling))):
+                        if index is not None and k and (kind, term.code) not in index.setdefault(k, []):
+                            index[k].append((kind, term.code))
         self._chinese = chinese
+        self._vocabulary = vocabulary
         self._labels = {(k, t.code): (t.en, t.zh) for k in vocabulary.kinds for t in vocabulary.terms(k)}
         self._pattern = re.compile("|".join(re.escape(k) for k in sorted(chinese, key=len, reverse=True)))
+        self._cues_zh = [(c, d) for d, cues in CUES["domain_cues"].items() for c in cues if _CJK.search(c)]
+        self._cues_en = {c: d for d, cues in CUES["domain_cues"].items() for c in cues if not _CJK.search(c)}
 
     def find(self, text: str) -> list[Match]:
-        """Every term mentioned in `text`, in order of appearance, each kind and code once."""
+        """Every term mentioned in `text`, in order of appearance, each kind and code once; a term
+        mentioned only as absent ('no claims adjuster') comes back with negated=True."""
         folded, origin = _fold(text)
         spans = []
         for hit in self._pattern.finditer(folded):
             start, end = origin[hit.start()], origin[hit.end() - 1] + 1
             spans += [(start, end, kind, code) for kind, code in self._chinese[hit.group()]]
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_spaced(text))]
+        words = _words(text)
         for i in range(len(words)):
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-                key = normalise("".join(w[2] for w in words[i:i + n]))
-                spans += [(words[i][0], words[i + n - 1][1], kind, code) for kind, code in self._latin.get(key, ())]
-        return [Match(kind, code, phrase, start, KIND_FIELDS[kind], *self._labels[kind, code])
+                joined = " ".join(w[2] for w in words[i:i + n])
+                found = self._latin.get(normalise(joined)) or self._latin_loose.get(loose(joined), ())
+                spans += [(words[i][0], words[i + n - 1][1], kind, code) for kind, code in found]
+        return [Match(kind, code, phrase, start, KIND_FIELDS[kind], *self._labels[kind, code],
+                      negated=_negated(text, start))
                 for kind, code, phrase, start in _outermost(spans, text)]
+
+    def read(self, text: str) -> Reading:
+        """Terms, the domain (named, or inferred from services and cue words), rate and licence status."""
+        matches = self.find(text)
+        domain, evidence = self._domain(text, [m for m in matches if not m.negated])
+        rate, phrase = _rate(text)
+        return Reading(matches, domain, evidence, rate, phrase, _no_licence(text))
+
+    def _domain(self, text: str, matches: list[Match]) -> tuple[str | None, str]:
+        votes: Counter = Counter()
+        why: dict[str, list[str]] = {}
+        weights = CUES["domain_votes"]
+
+        def vote(domain: str, weight: float, phrase: str):
+            votes[domain] += weight
+            why.setdefault(domain, []).append(phrase)
+
+        for m in matches:
+            if m.kind == "domain":
+                vote(m.code, weights["named"], m.phrase)
+            elif m.kind == "scenario":
+                for domain in self._vocabulary.term("scenario", m.code).domains[:1]:
+                    vote(domain, weights["service"], m.phrase)
+        folded, _ = _fold(text)
+        for cue, domain in self._cues_zh:
+            for _ in range(folded.count(cue)):
+                vote(domain, weights["cue"], cue)
+        for _, _, word in _words(text):
+            if word in self._cues_en:
+                vote(self._cues_en[word], weights["cue"], word)
+        if not votes:
+            return None, "no domain, service or cue word found: send `domain`"
+        best = max(votes, key=lambda d: (votes[d], -min(text.lower().find(p.lower()) % (len(text) + 1)
+                                                         for p in why[d])))
+        return best, f"from {', '.join(dict.fromkeys(why[best]))}"
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_spaced(text))]
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether a negation word stands just before `start`, in the same sentence."""
+    before = text[:start]
+    for brk in CUES["sentence_breaks"]:
+        before = before.rpartition(brk)[2]
+    zh = before[-CUES["negation_window_zh"]:]
+    if any(n in zh for n in CUES["negations_zh"]):
+        return True
+    words = " ".join(_spaced(before).split()[-CUES["negation_window_en"]:])
+    return any(re.search(rf"(^|\s){re.escape(n)}(\s|$)", words) for n in CUES["negations_en"])
+
+
+def _rate(text: str) -> tuple[float | None, str | None]:
+    """The highest percentage that stands near a rate word (APR, 年化, interest...)."""
+    lower = _spaced(text)
+    found = []
+    for hit in _PERCENT.finditer(lower):
+        window = lower[max(0, hit.start() - CUES["rate_window"]): hit.end() + CUES["rate_window"]]
+        if any(cue in window for cue in CUES["rate_cues"]):
+            found.append((float(hit.group(1)) / 100, text[hit.start():hit.end()]))
+    return max(found) if found else (None, None)
+
+
+def _no_licence(text: str) -> str | None:
+    lower = _spaced(text)
+    for phrase in (*CUES["no_licence_zh"], *CUES["no_licence_en"]):
+        if phrase in lower:
+            return phrase
+    return None
 
 
 def _fold(text: str) -> tuple[str, list[int]]:

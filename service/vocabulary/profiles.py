@@ -10,7 +10,8 @@ from service.vocabulary.scalars import FRACTION, PERCENT, read_rate
 from service.vocabulary.terms import EXACT, MOVED, STRICT_READINGS, TERM_READINGS, UNKNOWN, Reading, Vocabulary
 
 CERTIFICATION_KIND = "certification"
-READINGS = (*TERM_READINGS, PERCENT, FRACTION)
+NEGATED, INFERRED = "negated", "inferred"   # free text: mentioned as absent; deduced from cue words
+READINGS = (*TERM_READINGS, PERCENT, FRACTION, NEGATED, INFERRED)
 _NUMBERS = {f.path for f in FIELDS.values() if f.shape == "rate"}  # read as written in either handling
 
 

@@ -3,8 +3,10 @@
 from service.api.context import services
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
 from service.api.schemas import ExtractInSchema, ExtractOutSchema
-from service.profile import FIELD_KINDS
-from service.vocabulary import normalise_profile
+from service.profile import TERM_FIELDS
+from service.vocabulary import Interpreted, normalise_profile
+from service.vocabulary.profiles import INFERRED, NEGATED
+from service.vocabulary.scalars import PERCENT
 
 blp = ApiBlueprint("profiles", __name__, url_prefix="/v1", description="Profiles from free text.")
 
@@ -16,23 +18,39 @@ blp = ApiBlueprint("profiles", __name__, url_prefix="/v1", description="Profiles
 def extract_profile(request_body):
     """Read a blurb for vocabulary terms and return a draft profile to review.
 
-    Chinese and English are read alike (an n-gram matcher over the vocabulary, no model). Terms
-    land in the field of their kind; the first domain named is used unless `domain` is given.
+    Chinese (Simplified or Traditional) and English are read alike (an n-gram matcher over the
+    vocabulary, no model). Terms land in the field of their kind; terms mentioned as absent ("no
+    claims adjuster", "不采集通讯录") are left out and listed; an annual rate near "APR"/"年化" is
+    read; the domain is the one named, or inferred from the services and cue words (say why), unless
+    `domain` is given. `interpretation` says how each part of the draft was read.
     """
     context = services()
     text = request_body["text"]
-    matches = context.finder.find(text)
-    domain = request_body["domain"]
-    if domain is not None:
-        domain = normalise_profile({"name": "", "domain": domain}, context.benchmarks.vocabulary).domain
+    reading = context.finder.read(text)
+    interpretation = []
+    if request_body["domain"] is not None:
+        profile, interpretation = normalise_profile({"name": "", "domain": request_body["domain"]},
+                                                    context.benchmarks.vocabulary)
+        domain = profile.domain
     else:
-        domain = next((m.code for m in matches if m.kind == "domain"), None)
+        domain = reading.domain
+        interpretation.append(Interpreted("domain", text, INFERRED, domain, "domain", note=reading.domain_evidence))
     draft = {"name": request_body["name"], "domain": domain, "description": text,
-             "compliance": {"cross_border": False, "certification": "none", "sandbox": False, "max_apr": None}}
-    for field, kind in FIELD_KINDS.items():
-        codes = [m.code for m in matches if m.kind == kind]
-        if field.startswith("compliance."):
-            draft["compliance"][field.split(".", 1)[1]] = codes
-        else:
-            draft[field] = codes
-    return {"profile": draft, "matches": matches, "missing": [f for f in ("name", "domain") if not draft[f]]}
+             "compliance": {"cross_border": False, "certification": "none", "sandbox": False,
+                            "max_apr": reading.max_apr}}
+    for spec in TERM_FIELDS:
+        codes = [m.code for m in reading.matches if m.kind == spec.fact and not m.negated]
+        (draft["compliance"] if spec.in_compliance else draft)[spec.name] = codes
+    for m in reading.matches:
+        interpretation.append(Interpreted(m.field, m.phrase, NEGATED if m.negated else "exact", m.code, None if m.negated else m.field,
+                                          note="mentioned as absent: left out" if m.negated else ""))
+    if reading.max_apr is not None:
+        interpretation.append(Interpreted("compliance.max_apr", reading.rate_phrase, PERCENT, reading.max_apr,
+                                          "compliance.max_apr", note=f"read as {reading.max_apr:g}"))
+    if reading.no_licence:
+        interpretation.append(Interpreted("compliance.licenses", reading.no_licence, NEGATED, None,
+                                          "compliance.licenses", note="says it holds no licence: none in the draft"))
+    missing = [f for f in ("name", "domain") if not draft[f]]
+    return {"profile": draft, "matches": [m for m in reading.matches if not m.negated],
+            "negated": [m for m in reading.matches if m.negated], "interpretation": interpretation,
+            "missing": missing}
