@@ -9,9 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies in their own layer: only runtime requirements, pinned in setup.cfg.
-COPY setup.cfg pyproject.toml README.md ./
+# Dependencies in their own layer: only runtime requirements, pinned in setup.cfg. Both packages that
+# setup.cfg names (service, and scripts for the diffscore-batch command) go in.
+COPY setup.cfg pyproject.toml README.md LICENSE ./
 COPY service ./service
+COPY scripts ./scripts
 RUN pip install --no-cache-dir . \
     && useradd --system --uid 10001 --no-create-home diffscore
 
