@@ -14,12 +14,45 @@ class FieldError:
     suggestions: tuple[str, ...] = ()
 
 
-class ServiceError(Exception):
-    """Base class: `slug` names the problem type, `status` the HTTP status it maps to."""
+@dataclass(frozen=True)
+class ProblemType:
+    """One kind of problem: its URI slug (/problems/<slug>), HTTP status and title, said one way."""
 
-    status = 500
-    slug = "internal-error"
-    title = "Internal error"
+    slug: str
+    status: int
+    title: str
+
+
+# The one problem table: every error the service answers, from any path, takes its title from here.
+PROBLEM_TYPES = {p.slug: p for p in (
+    ProblemType("bad-request", 400, "Bad request"),
+    ProblemType("unauthenticated", 401, "Unauthenticated"),
+    ProblemType("forbidden", 403, "Forbidden"),
+    ProblemType("not-found", 404, "Not found"),
+    ProblemType("method-not-allowed", 405, "Method not allowed"),
+    ProblemType("not-acceptable", 406, "Not acceptable"),
+    ProblemType("payload-too-large", 413, "Payload too large"),
+    ProblemType("unsupported-media-type", 415, "Unsupported media type"),
+    ProblemType("invalid-input", 422, "Invalid input"),
+    ProblemType("unknown-term", 422, "Unknown vocabulary term"),
+    ProblemType("precondition-failed", 412, "Precondition failed"),
+    ProblemType("too-many-requests", 429, "Too many requests"),
+    ProblemType("internal-error", 500, "Internal error"),
+    ProblemType("benchmark-data-invalid", 500, "Benchmark data invalid"),
+    ProblemType("catalog-store-unavailable", 503, "Catalog store unavailable"),
+    ProblemType("http-error", 0, "HTTP error"),
+)}
+
+
+def problem_for_status(status: int) -> ProblemType:
+    """The general problem type of an HTTP status (werkzeug's errors), 'http-error' if none is listed."""
+    return next((p for p in PROBLEM_TYPES.values() if p.status == status), PROBLEM_TYPES["http-error"])
+
+
+class ServiceError(Exception):
+    """Base class: `problem` names the problem type (slug, status and title come from the table)."""
+
+    problem = PROBLEM_TYPES["internal-error"]
     headers: dict[str, str] = {}
 
     def __init__(self, detail: str, errors: tuple[FieldError, ...] | list[FieldError] = ()):
@@ -27,20 +60,29 @@ class ServiceError(Exception):
         self.detail = detail
         self.errors = tuple(errors)
 
+    @property
+    def status(self) -> int:
+        return self.problem.status
+
+    @property
+    def slug(self) -> str:
+        return self.problem.slug
+
+    @property
+    def title(self) -> str:
+        return self.problem.title
+
 
 class InvalidInput(ServiceError):
     """The request is well-formed JSON but its content cannot be scored as sent."""
 
-    status = 422
-    slug = "invalid-input"
-    title = "Invalid input"
+    problem = PROBLEM_TYPES["invalid-input"]
 
 
 class UnknownTerms(InvalidInput):
     """One or more terms of a profile match nothing in the vocabulary."""
 
-    slug = "unknown-term"
-    title = "Unknown vocabulary term"
+    problem = PROBLEM_TYPES["unknown-term"]
 
 
 class UnknownTerm(UnknownTerms):
@@ -60,45 +102,37 @@ class UnknownTerm(UnknownTerms):
 
 
 class Unauthenticated(ServiceError):
-    status = 401
-    slug = "unauthenticated"
-    title = "Unauthenticated"
+    problem = PROBLEM_TYPES["unauthenticated"]
     headers = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'}
 
 
 class Forbidden(ServiceError):
-    status = 403
-    slug = "forbidden"
-    title = "Forbidden"
+    problem = PROBLEM_TYPES["forbidden"]
 
 
 class NotFound(ServiceError):
-    status = 404
-    slug = "not-found"
-    title = "Not found"
+    problem = PROBLEM_TYPES["not-found"]
 
 
 class BadRequest(ServiceError):
-    status = 400
-    slug = "bad-request"
-    title = "Bad request"
+    problem = PROBLEM_TYPES["bad-request"]
 
 
 class PayloadTooLarge(ServiceError):
-    status = 413
-    slug = "payload-too-large"
-    title = "Payload too large"
+    problem = PROBLEM_TYPES["payload-too-large"]
 
 
 class UnsupportedMediaType(ServiceError):
-    status = 415
-    slug = "unsupported-media-type"
-    title = "Unsupported media type"
+    problem = PROBLEM_TYPES["unsupported-media-type"]
 
 
 class BenchmarkDataError(ServiceError):
     """The benchmark data files are inconsistent; raised at start-up, never per request."""
 
-    slug = "benchmark-data-invalid"
-    title = "Benchmark data invalid"
+    problem = PROBLEM_TYPES["benchmark-data-invalid"]
 
+
+class CatalogUnavailable(ServiceError):
+    """Registered catalogs cannot be read or written right now (their store is away)."""
+
+    problem = PROBLEM_TYPES["catalog-store-unavailable"]

@@ -7,19 +7,18 @@ from marshmallow import Schema
 from rapidfuzz import process
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from service.errors import FieldError, ServiceError
+from service.errors import PROBLEM_TYPES, FieldError, ProblemType, ServiceError, problem_for_status
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "/problems/{}"
-_SLUGS = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "payload-too-large",
-          415: "unsupported-media-type", 422: "invalid-input", 429: "too-many-requests"}
 
 
-def problem_body(status: int, title: str, detail: str, slug: str, errors=(), instance=None) -> dict:
+def problem_body(problem: ProblemType, detail: str, errors=(), instance=None, status: int | None = None) -> dict:
+    """A problem+json document; `status` only for an HTTP status the table lists no type of."""
     body = {
-        "type": PROBLEM_TYPE.format(slug),
-        "title": title,
-        "status": status,
+        "type": PROBLEM_TYPE.format(problem.slug),
+        "title": problem.title,
+        "status": status or problem.status,
         "detail": detail,
         "instance": instance or request.path,
         "request_id": g.get("request_id", ""),
@@ -30,7 +29,7 @@ def problem_body(status: int, title: str, detail: str, slug: str, errors=(), ins
 
 
 def service_problem_body(error: ServiceError, instance=None) -> dict:
-    return problem_body(error.status, error.title, error.detail, error.slug, error.errors, instance)
+    return problem_body(error.problem, error.detail, error.errors, instance)
 
 
 def respond(body: dict, headers=None):
@@ -62,9 +61,8 @@ def handle_http_exception(error: HTTPException):
     """Werkzeug and webargs errors; webargs puts validation messages and the schema in `data`."""
     if isinstance(error, InternalServerError):
         log.exception("unhandled error", exc_info=getattr(error, "original_exception", None))
-        return respond(problem_body(500, "Internal error",
-                                    "The service failed to answer; the request id identifies it in the logs.",
-                                    "internal-error"))
+        return respond(problem_body(PROBLEM_TYPES["internal-error"],
+                                    "The service failed to answer; the request id identifies it in the logs."))
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or {}
     errors = list(validation_errors(messages, data.get("schema")))
@@ -77,7 +75,7 @@ def handle_http_exception(error: HTTPException):
         detail = error.description or error.name
     headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
     headers.update(data.get("headers") or {})
-    return respond(problem_body(status, error.name, detail, _SLUGS.get(status, "http-error"), errors), headers)
+    return respond(problem_body(problem_for_status(status), detail, errors, status=status), headers)
 
 
 def validation_errors(messages, schema: Schema | None, path: str = ""):

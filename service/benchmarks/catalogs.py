@@ -16,17 +16,11 @@ import yaml
 from service.benchmarks.loader import build_benchmarks
 from service.benchmarks.models import Benchmarks
 from service.cache import Cache
-from service.errors import BenchmarkDataError, FieldError, InvalidInput, NotFound, ServiceError
+from service.errors import BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound
 from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
 
 REPORT = "report"
 _BUILT_KEEP = 8
-
-
-class CatalogUnavailable(ServiceError):
-    status = 503
-    slug = "catalog-store-unavailable"
-    title = "Catalog store unavailable"
 
 
 @dataclass(frozen=True)

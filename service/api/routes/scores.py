@@ -4,17 +4,18 @@ from flask import g, request
 from marshmallow import RAISE, ValidationError
 
 from service.api.context import services
-from service.api.errors import problem_body, service_problem_body, validation_errors
+from service.api.errors import service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, problems, strict_handling
 from service.api.schemas import BatchInSchema, BatchOutSchema, CatalogQuerySchema, ProfileInSchema, ScoreResponseSchema
-from service.errors import PayloadTooLarge, ServiceError
+from service.errors import InvalidInput, PayloadTooLarge, ServiceError
 from service.metrics import LOOKUPS, SCORES
 
 blp = ApiBlueprint("scores", __name__, url_prefix="/v1", description="Score product concepts.")
 
 
 @blp.route("/scores", methods=["POST"])
+@blp.doc(operationId="scoreProfile")
 @blp.arguments(ProfileInSchema, examples=PROFILE_EXAMPLES)
 @blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, ScoreResponseSchema)
@@ -34,6 +35,7 @@ def post_score(profile, query):
 
 
 @blp.route("/scores/batch", methods=["POST"])
+@blp.doc(operationId="scoreBatch")
 @blp.arguments(BatchInSchema, examples=BATCH_EXAMPLES)
 @blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, BatchOutSchema)
@@ -59,9 +61,9 @@ def post_batch(batch, query):
             results.append({"index": index, "status": 200, "result": result, "error": None})
         except ValidationError as exc:
             errors = list(validation_errors(exc.messages, schema))
-            body = problem_body(422, "Unprocessable Entity", f"{len(errors)} field(s) failed validation; see errors.",
-                                "invalid-input", errors, instance)
-            results.append({"index": index, "status": 422, "result": None, "error": body})
+            problem = InvalidInput(f"{len(errors)} field(s) failed validation; see errors.", errors)
+            results.append({"index": index, "status": problem.status, "result": None,
+                            "error": service_problem_body(problem, instance)})
         except ServiceError as exc:
             results.append({"index": index, "status": exc.status, "result": None,
                             "error": service_problem_body(exc, instance)})
