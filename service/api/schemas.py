@@ -2,7 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, FIELD_KINDS, PROFILE_FIELDS, VERDICTS, ProfileField
+from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PROFILE_FIELDS, VERDICTS, ProfileField
+from service.profile_rows import split_terms
 from service.vocabulary.profiles import READINGS
 from service.vocabulary.scalars import RATE_ACCEPTED, read_rate
 
@@ -43,16 +44,27 @@ class StrictQueryBoolean(fields.Boolean):
     falsy = {"false"}
 
 
+class TermList(fields.List):
+    """A list of terms; a single string is split the way spreadsheets join terms (; | , ， 、 line
+    breaks), so "IoT, AI pricing" reads as two terms."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = split_terms(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _input_field(spec: ProfileField):
     """The request field for one declared profile field."""
     if spec.shape == "terms":
-        return fields.List(
+        return TermList(
             fields.String(validate=validate.Length(min=1, max=TERM_MAX)),
             validate=validate.Length(max=LIST_MAX),
             load_default=list,
             metadata={"description": spec.description + " Codes, English or Chinese labels, synonyms and "
                                                         "everyday words are accepted; the answer's "
-                                                        "interpretation says how each was read.",
+                                                        "interpretation says how each was read. A single "
+                                                        "string is split on ; | , ， 、 and line breaks.",
                       "example": spec.example},
         )
     if spec.shape == "flag":
@@ -117,7 +129,8 @@ class InterpretationSchema(Schema):
         "exact or synonym: as listed; family: an umbrella term (e.g. AI); converted_script: Traditional "
         "Chinese read as Simplified; spelling_variant: US/UK spelling, plural or a generic suffix; moved: a "
         "known term of another field, counted there; fuzzy: a near miss (see similarity); percent or "
-        "fraction: how a rate was read; not_recognised: not scored, see suggestions.")})
+        "fraction: how a rate was read; negated: free text mentions it as absent; inferred: deduced from the "
+        "text's services and cue words (see note); not_recognised: not scored, see suggestions.")})
     code = fields.Raw(allow_none=True, metadata={"description": "The code (or number) it was read as.",
                                                  "oneOf": [{"type": "string"}, {"type": "number"}]})
     placed_in = fields.String(allow_none=True, metadata={"description": "The field where it counts."})
@@ -324,7 +337,8 @@ class ReadinessSchema(Schema):
 class FieldErrorSchema(Schema):
     field = fields.String()
     message = fields.String()
-    value = fields.Raw(allow_none=True)
+    value = fields.Raw(metadata={"type": ["string", "number", "boolean", "array", "object"], "items": {},
+                                 "description": "The rejected value as sent; absent when the field was missing."})
     accepted = fields.String(allow_none=True)
     suggestions = fields.List(fields.String())
 
@@ -389,18 +403,22 @@ class DraftProfileSchema(ProfileOutSchema):
 class ExtractOutSchema(Schema):
     profile = fields.Nested(DraftProfileSchema, metadata={"description": "A draft to review, then POST to /v1/scores."})
     matches = fields.List(fields.Nested(SuggestedTermSchema))
+    negated = fields.List(fields.Nested(SuggestedTermSchema), metadata={
+        "description": "Terms the text mentions as absent ('no claims adjuster'): left out of the draft."})
+    interpretation = fields.List(fields.Nested(InterpretationSchema))
     missing = fields.List(fields.String(), metadata={"description": "Required fields the text did not fill."})
 
 
-EDIT_FIELDS = (*FIELD_KINDS, "compliance.cross_border", "compliance.certification", "compliance.sandbox",
-               "compliance.max_apr")
+EDIT_FIELDS = tuple(f.path for f in PROFILE_FIELDS)
 
 
 class EditSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(("add", "remove", "set")))
     field = fields.String(required=True, validate=validate.OneOf(EDIT_FIELDS))
-    value = fields.Raw(required=True, allow_none=True,
-                       metadata={"description": "A term for add/remove; the new value for set."})
+    value = fields.Raw(required=True, allow_none=True, metadata={
+        "type": ["string", "number", "boolean"],
+        "description": "A term for add/remove. For set, the new value: true or false (cross_border, sandbox), "
+                       "a certification level, or an annual rate as a fraction or null (max_apr)."})
 
 
 class CompareInSchema(Schema):

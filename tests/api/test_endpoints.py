@@ -146,7 +146,7 @@ def test_unknown_field_is_rejected_with_a_suggestion(client):
 
 
 @pytest.mark.parametrize("patch,field", [
-    ({"tech_stack": "iot"}, "tech_stack"),
+    ({"tech_stack": 5}, "tech_stack"),
     ({"tech_stack": [1]}, "tech_stack[0]"),
     ({"compliance": {"max_apr": "about a quarter"}}, "compliance.max_apr"),
     ({"compliance": {"max_apr": True}}, "compliance.max_apr"),
@@ -224,3 +224,10 @@ def test_extract_turns_a_blurb_into_a_scorable_draft(client):
     assert unknown["missing"] == ["name", "domain"] and unknown["matches"] == []
     bad = client.post("/v1/profiles/extract", json={"text": "x", "domain": "insurtek"})
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["suggestions"][0] == "insurtech"
+
+
+def test_a_list_field_sent_as_one_string_is_split_like_a_spreadsheet_cell(client):
+    profile = {**NEV_INSURANCE_EN, "tech_stack": "IoT, AI pricing、区块链", "partners": "charging operators"}
+    body = client.post("/v1/scores", json=profile).get_json()
+    assert body["profile"]["tech_stack"] == ["iot", "ai_pricing", "blockchain"]
+    assert body["profile"]["partners"] == ["charging_operators"]
