@@ -1,6 +1,11 @@
-"""One cache interface, two implementations: in-process (the embedded default) and Redis (shared).
+"""Two interfaces, each with an embedded and a Redis implementation:
 
-A cache never fails a request: a Redis error is logged and counted, then the value is computed.
+- LookupCache: expiring look-ups (market slices, answers) that can always be computed again;
+- CatalogStore: registered catalogs, kept without expiry, shared by every worker and instance.
+
+Both Redis implementations share one RedisLink: one short socket timeout, no retries and one circuit
+breaker, so an outage costs a request at most one timeout. A cache never fails a request (an error is
+logged and counted, then the value is computed); a store that cannot keep a value says so.
 """
 
 import hashlib
@@ -26,9 +31,11 @@ log = logging.getLogger(__name__)
 
 # Where a value came from, as reported in a response's meta.
 MEMORY, REDIS, COMPUTED = "memory", "redis", "computed"
+# A stored catalog travels in chunks small enough for the short timeout of every Redis call.
+CHUNK_BYTES = 256 * 1024
 
 
-class Cache(ABC):
+class LookupCache(ABC):
     @abstractmethod
     def get_or_compute(self, key: str, compute: Callable[[], dict]) -> tuple[dict, str]:
         """The cached value for `key` (computing and storing it on a miss) and where it came from."""
@@ -37,25 +44,22 @@ class Cache(ABC):
     def status(self) -> dict:
         """What /readyz reports about this cache."""
 
+
+class CatalogStore(ABC):
     @abstractmethod
     def store(self, key: str, value: dict) -> bool:
-        """Keeps a value without expiry (registered catalogs); False when it could not be kept."""
+        """Keeps a value without expiry; False when it could not be kept."""
 
     @abstractmethod
     def fetch(self, key: str) -> dict | None:
-        """A stored value, or None."""
+        """A stored value, or None (absent, or the store is away)."""
 
 
-class MemoryCache(Cache):
-    """Bounded, TTL-expiring, per-process; concurrent misses of one key compute it once.
+class MemoryCache(LookupCache):
+    """Bounded, TTL-expiring, per-process; concurrent misses of one key compute it once."""
 
-    Stored values (registered catalogs) go to `shared_dir` when one is given, so that every
-    gunicorn worker on the machine sees them without Redis; otherwise they stay in this process."""
-
-    def __init__(self, maxsize: int, ttl: float, shared_dir: str = ""):
+    def __init__(self, maxsize: int, ttl: float):
         self._values = TTLCache(maxsize=maxsize, ttl=ttl)
-        self._stored: dict[str, dict] = {}
-        self._shared = Path(shared_dir) if shared_dir else None
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
 
@@ -76,25 +80,6 @@ class MemoryCache(Cache):
     def status(self):
         return {"backend": "memory", "redis": "disabled"}
 
-    def store(self, key, value):
-        if self._shared is None:
-            with self._lock:
-                self._stored[key] = value
-            return True
-        self._shared.mkdir(parents=True, exist_ok=True)
-        path = self._shared / hashlib.sha256(key.encode()).hexdigest()
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-        return True
-
-    def fetch(self, key):
-        if self._shared is None:
-            with self._lock:
-                return self._stored.get(key)
-        path = self._shared / hashlib.sha256(key.encode()).hexdigest()
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
     def _get(self, key):
         with self._lock:
             return self._values.get(key)
@@ -104,78 +89,134 @@ class MemoryCache(Cache):
             return self._key_locks.setdefault(key, threading.Lock())
 
 
-class RedisCache(Cache):
-    """Redis shared by every worker and instance, behind a bounded in-process layer.
+class LocalStore(CatalogStore):
+    """Without Redis: in this process, or in `shared_dir` so every gunicorn worker on the machine
+    sees what one of them registered."""
 
-    Each Redis call is bounded by a socket timeout with no retries, and a circuit breaker stops
-    calling a Redis that keeps failing, so an outage costs a request at most one timeout.
-    """
+    def __init__(self, shared_dir: str = ""):
+        self._shared = Path(shared_dir) if shared_dir else None
+        self._stored: dict[str, dict] = {}
+        self._lock = threading.Lock()
 
-    def __init__(self, url: str, *, ttl: int, front: MemoryCache, timeout: float,
-                 fail_max: int, reset_timeout: float):
-        self._client = redis_client(url, timeout)
-        # Registered catalogs can be megabytes: their own client, with a timeout to match.
-        self._bulk = redis_client(url, timeout, read_timeout=10)
+    def store(self, key, value):
+        if self._shared is None:
+            with self._lock:
+                self._stored[key] = value
+            return True
+        self._shared.mkdir(parents=True, exist_ok=True)
+        path = self._path(key)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+        return True
+
+    def fetch(self, key):
+        if self._shared is None:
+            with self._lock:
+                return self._stored.get(key)
+        path = self._path(key)
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def _path(self, key: str) -> Path:
+        return self._shared / hashlib.sha256(key.encode()).hexdigest()
+
+
+class RedisLink:
+    """One Redis client behind one breaker: every call bounded by the short timeout, no retries."""
+
+    def __init__(self, url: str, timeout: float, fail_max: int, reset_timeout: float):
+        self.client = redis_client(url, timeout)
+        self.breaker = pybreaker.CircuitBreaker(fail_max=fail_max, reset_timeout=reset_timeout)
+        self.errors = 0
+
+    def call(self, method, *args, **kwargs):
+        """The call's result, or None when Redis failed or the breaker is open (logged, counted)."""
+        try:
+            return self.breaker.call(method, *args, **kwargs)
+        except (redis.RedisError, pybreaker.CircuitBreakerError, OSError) as exc:
+            self.errors += 1
+            REDIS_ERRORS.inc()
+            log.warning("redis unavailable: %s", exc.__class__.__name__)
+            return None
+
+
+class RedisCache(LookupCache):
+    """Redis shared by every worker and instance, behind a bounded in-process layer."""
+
+    def __init__(self, link: RedisLink, *, ttl: int, front: MemoryCache):
+        self._link = link
         self._ttl = ttl
         self._front = front
-        self._breaker = pybreaker.CircuitBreaker(fail_max=fail_max, reset_timeout=reset_timeout)
-        self.errors = 0
 
     def get_or_compute(self, key, compute):
         source = COMPUTED
 
         def load():
             nonlocal source
-            raw = self._call(self._client.get, key)
+            raw = self._link.call(self._link.client.get, key)
             if raw is not None:
                 source = REDIS
                 return json.loads(raw)
             value = compute()
-            self._call(self._client.set, key, json.dumps(value, sort_keys=True, ensure_ascii=False), ex=self._ttl)
+            self._link.call(self._link.client.set, key, json.dumps(value, sort_keys=True, ensure_ascii=False),
+                            ex=self._ttl)
             return value
 
         value, front_source = self._front.get_or_compute(key, load)
         return value, MEMORY if front_source == MEMORY else source
 
     def status(self):
-        reachable = self._call(self._client.ping) is True
+        reachable = self._link.call(self._link.client.ping) is True
         return {"backend": "redis", "redis": "up" if reachable else "degraded",
-                "breaker": self._breaker.current_state, "errors": self.errors}
+                "breaker": self._link.breaker.current_state, "errors": self._link.errors}
+
+
+class RedisStore(CatalogStore):
+    """Catalogs in Redis as chunks under a manifest, so no single call outlasts the short timeout;
+    the manifest is written last and names a content hash, so a reader never sees half a catalog."""
+
+    def __init__(self, link: RedisLink):
+        self._link = link
 
     def store(self, key, value):
-        try:
-            return self._bulk.set(key, json.dumps(value, sort_keys=True, ensure_ascii=False)) is True
-        except (redis.RedisError, OSError) as exc:
-            self._failed(exc)
+        data = json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        chunks = [data[i:i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES)] or [b""]
+        for number, chunk in enumerate(chunks):
+            if self._link.call(self._link.client.set, f"{key}:{digest}:{number}", chunk) is not True:
+                return False
+        old = self._link.call(self._link.client.get, key)
+        manifest = json.dumps({"digest": digest, "chunks": len(chunks)})
+        if self._link.call(self._link.client.set, key, manifest) is not True:
             return False
+        if old is not None and json.loads(old)["digest"] != digest:
+            old = json.loads(old)
+            self._link.call(self._link.client.delete, *(f"{key}:{old['digest']}:{n}" for n in range(old["chunks"])))
+        return True
 
     def fetch(self, key):
-        try:
-            raw = self._bulk.get(key)
-        except (redis.RedisError, OSError) as exc:
-            self._failed(exc)
+        raw = self._link.call(self._link.client.get, key)
+        if raw is None:
             return None
-        return None if raw is None else json.loads(raw)
-
-    def _call(self, method, *args, **kwargs):
-        try:
-            return self._breaker.call(method, *args, **kwargs)
-        except (redis.RedisError, pybreaker.CircuitBreakerError, OSError) as exc:
-            self._failed(exc)
+        manifest = json.loads(raw)
+        parts = []
+        for number in range(manifest["chunks"]):
+            part = self._link.call(self._link.client.get, f"{key}:{manifest['digest']}:{number}")
+            if part is None:
+                return None
+            parts.append(part)
+        data = b"".join(parts)
+        if hashlib.sha256(data).hexdigest()[:16] != manifest["digest"]:
             return None
-
-    def _failed(self, exc: Exception) -> None:
-        self.errors += 1
-        REDIS_ERRORS.inc()
-        log.warning("redis unavailable, computing instead: %s", exc.__class__.__name__)
+        return json.loads(data)
 
 
-def redis_client(url: str, timeout: float, read_timeout: float | None = None):
+def redis_client(url: str, timeout: float):
     """A client for any REDIS_URL form: those redis-py parses (redis://, rediss://, unix://) and the
     Sentinel and Cluster forms Flask-Limiter also reads:
     redis+sentinel://[:password@]host:port[,host:port]/service_name[/db] and
     redis+cluster://[:password@]host:port[,host:port]. No retries: a call costs at most one timeout."""
-    options = {"socket_timeout": read_timeout or timeout, "socket_connect_timeout": timeout}
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
     scheme, _, rest = url.partition("://")
     if scheme not in ("redis+sentinel", "redis+cluster"):
         return redis.Redis.from_url(url, retry=Retry(NoBackoff(), 0), health_check_interval=30, **options)
@@ -192,13 +233,11 @@ def redis_client(url: str, timeout: float, read_timeout: float | None = None):
     return sentinel.master_for(service, db=int(db or 0), retry=Retry(NoBackoff(), 0), **options)
 
 
-def build_cache(settings) -> Cache:
-    """Redis when REDIS_URL is set, else the embedded in-process cache."""
-    if not settings.redis_url:
-        return MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds, settings.catalog_dir)
+def build_cache(settings) -> tuple[LookupCache, CatalogStore]:
+    """Redis when REDIS_URL is set (one link for both), else the embedded in-process cache and store."""
     front = MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds)
-    return RedisCache(
-        settings.redis_url, ttl=settings.cache_ttl_seconds, front=front,
-        timeout=settings.redis_timeout_seconds, fail_max=settings.breaker_fail_max,
-        reset_timeout=settings.breaker_reset_seconds,
-    )
+    if not settings.redis_url:
+        return front, LocalStore(settings.catalog_dir)
+    link = RedisLink(settings.redis_url, settings.redis_timeout_seconds, settings.breaker_fail_max,
+                     settings.breaker_reset_seconds)
+    return RedisCache(link, ttl=settings.cache_ttl_seconds, front=front), RedisStore(link)

@@ -11,7 +11,7 @@ import redis
 from scripts.bench.common import measure, report
 from service.benchmarks.loader import load_benchmarks
 from service.benchmarks.lookup import MarketLookup
-from service.cache import MemoryCache, RedisCache
+from service.cache import MemoryCache, RedisCache, RedisLink
 
 
 def main() -> None:
@@ -22,8 +22,8 @@ def main() -> None:
 
     # An in-process layer of one entry, asked for two domains in turn, misses every time: each
     # look-up is a Redis GET plus decoding, on a pooled connection.
-    shared = MarketLookup(benchmarks, RedisCache(url, ttl=60, front=MemoryCache(1, 60), timeout=0.05,
-                                                 fail_max=3, reset_timeout=5), prefix)
+    link = RedisLink(url, timeout=0.05, fail_max=3, reset_timeout=5)
+    shared = MarketLookup(benchmarks, RedisCache(link, ttl=60, front=MemoryCache(1, 60)), prefix)
     turn = iter(range(10**9))
 
     def miss():

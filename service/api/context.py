@@ -7,7 +7,7 @@ from flask import current_app
 from service.benchmarks.catalogs import CatalogRegistry
 from service.benchmarks.lookup import MarketLookup
 from service.benchmarks.models import Benchmarks
-from service.cache import Cache
+from service.cache import LookupCache
 from service.scoring import ScoreReport, score
 from service.settings import Settings
 from service.profile import ProductProfile
@@ -20,7 +20,7 @@ class Services:
 
     settings: Settings
     benchmarks: Benchmarks
-    cache: Cache
+    cache: LookupCache
     catalogs: CatalogRegistry
     finder: TermFinder
 

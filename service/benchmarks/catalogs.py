@@ -1,5 +1,5 @@
 """Callers' own competitor catalogs: files loaded at start-up (BENCHMARK_PATHS) and catalogs
-registered at run time, kept in the shared cache so that every worker and instance scores with
+registered at run time, kept in the catalog store so that every worker and instance scores with
 the same version. A request picks the benchmark data by name: 'report' (default), 'NAME' (the
 catalog alone) or 'NAME+report' (both)."""
 
@@ -15,7 +15,7 @@ import yaml
 
 from service.benchmarks.loader import build_benchmarks
 from service.benchmarks.models import Benchmarks
-from service.cache import Cache
+from service.cache import CatalogStore
 from service.errors import BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound
 from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
 
@@ -62,12 +62,12 @@ def _row(cells: dict) -> dict:
 class CatalogRegistry:
     """Named catalogs and the benchmark data built from them, rebuilt when a catalog's version moves."""
 
-    def __init__(self, report_raw: dict, report_entries, report: Benchmarks, cache: Cache, prefix: str,
+    def __init__(self, report_raw: dict, report_entries, report: Benchmarks, store: CatalogStore, prefix: str,
                  refresh_seconds: float):
         self._raw = report_raw
         self._report_entries = report_entries
         self._report = report
-        self._cache = cache
+        self._store = store
         self._prefix = prefix
         self._refresh = refresh_seconds
         self._files: dict[str, tuple[str, list[dict]]] = {}
@@ -90,8 +90,8 @@ class CatalogRegistry:
             raise InvalidInput(f"The name {name!r} is taken by a built-in or file catalog; choose another.")
         built = self._build(name, "", products)
         record = {"name": name, "version": built.version, "products": products}
-        stored = self._cache.store(self._key(name), record)
-        if not (stored and self._cache.store(self._key(name) + ":version", {"version": built.version})):
+        stored = self._store.store(self._key(name), record)
+        if not (stored and self._store.store(self._key(name) + ":version", {"version": built.version})):
             raise CatalogUnavailable("The shared catalog store (Redis) did not answer; try again.")
         with self._lock:
             self._seen[name] = (time.monotonic(), record)
@@ -132,9 +132,9 @@ class CatalogRegistry:
             checked, record = self._seen.get(name, (0.0, None))
         if record is None or time.monotonic() - checked > self._refresh:
             # Only the small version key is read on a refresh; the products only when it moved.
-            latest = self._cache.fetch(self._key(name) + ":version")
+            latest = self._store.fetch(self._key(name) + ":version")
             if latest is not None and (record is None or latest["version"] != record["version"]):
-                record = self._cache.fetch(self._key(name)) or record
+                record = self._store.fetch(self._key(name)) or record
             with self._lock:
                 self._seen[name] = (time.monotonic(), record)
         if record is None:

@@ -2,11 +2,11 @@
 
 from service.benchmarks.market import MarketSlice, build_slice
 from service.benchmarks.models import Benchmarks
-from service.cache import Cache
+from service.cache import LookupCache
 
 
 class MarketLookup:
-    def __init__(self, benchmarks: Benchmarks, cache: Cache, prefix: str):
+    def __init__(self, benchmarks: Benchmarks, cache: LookupCache, prefix: str):
         self._benchmarks = benchmarks
         self._cache = cache
         self._prefix = prefix
