@@ -37,6 +37,9 @@ class Settings:
     # Per key (or per client address without keys), shared through Redis when REDIS_URL is set.
     rate_limit: str = "1200 per minute"
     batch_rate_limit: str = "600 per minute"
+    # Browser origins allowed to call the API (CORS), e.g. "https://planner.example.com,http://localhost:3000";
+    # empty (the default) sends no CORS headers, so browsers on other origins are refused.
+    cors_origins: str = ""
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

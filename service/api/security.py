@@ -16,10 +16,14 @@ HEADER = "X-API-Key"
 # What each role may do; every role includes the ones before it.
 ROLES = ("read", "score", "admin")
 OPEN_ENDPOINTS = {"health.healthz", "health.readyz", "docs_assets.openapi_yaml", "docs_assets.swagger_assets",
-                  "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "metrics.metrics"}
+                  "docs_assets.redoc_assets", "docs_assets.favicon", "api-docs.openapi_json",
+                  "api-docs.openapi_swagger_ui", "api-docs.openapi_redoc", "metrics.metrics"}
+DOCS_PAGES = ("/docs", "/redoc")
 CONTENT_SECURITY = {
+    # Swagger UI's "Try it out" fetches this same origin (connect-src); ReDoc runs its search in a
+    # worker made from a blob: URL.
     "docs": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; frame-ancestors 'none'",
+            "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'",
     "api": "default-src 'none'; frame-ancestors 'none'",
 }
 
@@ -55,11 +59,12 @@ ADMIN_ENDPOINTS = {"catalogs.put_catalog"}
 
 
 def required_role(endpoint: str | None, method: str) -> str | None:
-    if endpoint is None or endpoint in OPEN_ENDPOINTS:
+    """None for what anyone may call: open endpoints, and CORS preflights (browsers send no key with them)."""
+    if endpoint is None or endpoint in OPEN_ENDPOINTS or method == "OPTIONS":
         return None
     if endpoint in ADMIN_ENDPOINTS:
         return "admin"
-    return "read" if method in ("GET", "HEAD", "OPTIONS") else "score"
+    return "read" if method in ("GET", "HEAD") else "score"
 
 
 def authenticate(keys: tuple[ApiKey, ...]) -> None:
@@ -90,7 +95,7 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
-    docs = request.path.startswith("/docs")
+    docs = request.path.startswith(DOCS_PAGES)
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY["docs" if docs else "api"])
     if request.method == "POST" or response.status_code >= 400:
         response.headers.setdefault("Cache-Control", "no-store")

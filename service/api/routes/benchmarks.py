@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE
 
+from service.api.conditional import conditional
 from service.api.context import services
 from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, problems
 from service.api.schemas import BenchmarkPageSchema, BenchmarkQuerySchema, BenchmarkSchema
@@ -11,11 +12,17 @@ blp = ApiBlueprint("benchmarks", __name__, url_prefix="/v1", description="Benchm
 
 
 @blp.route("/benchmarks", methods=["GET"])
+@blp.doc(operationId="listBenchmarks")
+@conditional(blp)
 @blp.arguments(BenchmarkQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, BenchmarkPageSchema)
 @problems(blp, *ACCESS_PROBLEMS)
 def list_benchmarks(query):
-    """List benchmark products, filtered by domain and verdict, a page at a time."""
+    """List benchmark products, filtered by domain and verdict, a page at a time.
+
+    The report's cases the scores are measured against, with their verdict (differentiated,
+    homogeneous, penalised), outcomes and report sections. Revalidate with If-None-Match.
+    """
     benchmarks = services().benchmarks
     domain = None
     if "domain" in query:
@@ -39,10 +46,14 @@ def list_benchmarks(query):
 
 
 @blp.route("/benchmarks/<string:benchmark_id>", methods=["GET"])
+@blp.doc(operationId="getBenchmark")
 @blp.response(200, BenchmarkSchema)
 @problems(blp, 404, *ACCESS_PROBLEMS)
 def get_benchmark(benchmark_id):
-    """One benchmark product with its outcome figures and report sections."""
+    """One benchmark product with its outcome figures and report sections.
+
+    The ids are those GET /v1/benchmarks lists: the report's cases, not a caller's catalog.
+    """
     product = services().benchmarks.by_id.get(benchmark_id)
     if product is None:
         raise NotFound(f"No benchmark product {benchmark_id!r}; GET /v1/benchmarks lists them.")

@@ -2,6 +2,7 @@
 
 import re
 
+from service.api.conditional import conditional
 from service.api.context import services
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
 from service.api.schemas import CatalogInSchema, CatalogListSchema, CatalogSchema
@@ -12,14 +13,21 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 @blp.route("/catalogs", methods=["GET"])
+@blp.doc(operationId="listCatalogs")
+@conditional(blp)
 @blp.response(200, CatalogListSchema)
 @problems(blp, *ACCESS_PROBLEMS)
 def list_catalogs():
-    """The benchmark data a request can select with ?catalog=: the report's and the callers'."""
+    """The benchmark data a request can select with ?catalog=: the report's and the callers'.
+
+    Each catalog with its version (the benchmark_version of scores against it alone), its size and
+    where it came from. A registration changes the list: revalidate with If-None-Match.
+    """
     return {"catalogs": services().catalogs.catalogs()}
 
 
 @blp.route("/catalogs/<string:name>", methods=["PUT"])
+@blp.doc(operationId="putCatalog")
 @blp.arguments(CatalogInSchema)
 @blp.response(200, CatalogSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)

@@ -24,6 +24,7 @@ _SET_FIELDS = {
 
 
 @blp.route("/compare", methods=["POST"])
+@blp.doc(operationId="compareVariants")
 @blp.arguments(CompareInSchema, examples=COMPARE_EXAMPLES)
 @blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, CompareOutSchema)

@@ -1,15 +1,37 @@
-"""Serves openapi.yaml and the Swagger UI assets from the package itself: no CDN needed."""
+"""Serves openapi.yaml, and the Swagger UI and ReDoc assets from installed packages: no CDN needed.
+
+Swagger UI comes from flask-swagger-ui's copy of the swagger-ui dist, ReDoc's standalone bundle from
+flask-openapi-redoc; both pinned in setup.cfg and upgraded with them. The pages themselves are
+flask-smorest's (/docs, /redoc)."""
+
+from importlib.resources import files
 
 import yaml
 from flask import Blueprint, current_app, send_from_directory
-from swagger_ui_bundle import swagger_ui_path
+
+SWAGGER_UI_DIR = files("flask_swagger_ui") / "dist"
+REDOC_DIR = files("flask_openapi_redoc") / "templates" / "redoc" / "js"
+REDOC_SCRIPT = "/docs/assets/redoc/redoc.standalone.js"
+# The assets change only with a package upgrade, which restarts the service.
+ASSET_MAX_AGE = 86400
 
 bp = Blueprint("docs_assets", __name__)
 
 
 @bp.get("/docs/assets/<path:filename>")
 def swagger_assets(filename):
-    return send_from_directory(swagger_ui_path, filename, max_age=86400)
+    return send_from_directory(SWAGGER_UI_DIR, filename, max_age=ASSET_MAX_AGE)
+
+
+@bp.get("/docs/assets/redoc/<path:filename>")
+def redoc_assets(filename):
+    return send_from_directory(REDOC_DIR, filename, max_age=ASSET_MAX_AGE)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask every origin for it; Swagger UI's icon answers instead of a 404 in the console."""
+    return send_from_directory(SWAGGER_UI_DIR, "favicon-32x32.png", mimetype="image/png", max_age=ASSET_MAX_AGE)
 
 
 def spec_yaml() -> str:

@@ -9,16 +9,24 @@ blp = ApiBlueprint("health", __name__, description="Health checks for load balan
 
 
 @blp.route("/healthz", methods=["GET"])
+@blp.doc(operationId="checkLiveness")
 @blp.response(200, HealthSchema)
 def healthz():
-    """The process is alive."""
+    """The process is alive.
+
+    For liveness probes: answers without touching the cache or the data, never rate limited.
+    """
     return {"status": "ok"}
 
 
 @blp.route("/readyz", methods=["GET"])
+@blp.doc(operationId="checkReadiness")
 @blp.response(200, ReadinessSchema)
 def readyz():
-    """Benchmarks are loaded; the cache is up, or degraded (answers are still computed)."""
+    """Benchmarks are loaded; the cache is up, or degraded (answers are still computed).
+
+    For readiness probes: a Redis outage reports `degraded` with a 200, since scores are still served.
+    """
     context = services()
     cache = context.cache.status()
     return {

@@ -12,6 +12,7 @@ blp = ApiBlueprint("profiles", __name__, url_prefix="/v1", description="Profiles
 
 
 @blp.route("/profiles/extract", methods=["POST"])
+@blp.doc(operationId="extractProfile")
 @blp.arguments(ExtractInSchema)
 @blp.response(200, ExtractOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
