@@ -85,8 +85,10 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
                     "plus signed, evidenced factors; recommendations are measured by re-scoring. Terms may be sent "
                     f"as codes, English or Chinese labels or synonyms (GET /v1/taxonomy). Model {MODEL_VERSION}."
                 ),
+                "license": {"name": "MIT", "identifier": "MIT"},
             },
-            "servers": [{"url": "http://127.0.0.1:8000", "description": "local"}],
+            # Relative: "Try it out" calls the server that served the docs, whatever its host and port.
+            "servers": [{"url": "/", "description": "the server that serves this document"}],
             # Keys are optional: required only where the operator configured them.
             "security": [{}, {"ApiKeyAuth": []}],
         },
