@@ -119,13 +119,18 @@ def _json_rows(text: str, path: Path) -> list[Row]:
 
 class OutputFile:
     """Scored rows, CSV or JSONL by extension. Appended as rows complete (so an interrupted run
-    keeps them) and rewritten in input order at the end."""
+    keeps them) and rewritten in input order at the end.
+
+    A CSV starts with a UTF-8 byte order mark: without it Excel reads the file in the machine's
+    legacy code page and garbles Chinese names. JSON Lines stay plain UTF-8 (JSON forbids a BOM)."""
 
     def __init__(self, path: Path):
         self.path = path
         self.format = path.suffix.lower()
         if self.format not in (".csv", ".jsonl", ".ndjson"):
             raise InputError(f"{path}: unknown output format {self.format!r}; use .csv or .jsonl")
+        # utf-8-sig writes the mark only at the start of a file, so appending never repeats it.
+        self.encoding = "utf-8-sig" if self.format == ".csv" else "utf-8"
         self._handle = None
 
     def read(self) -> list[dict]:
@@ -144,13 +149,13 @@ class OutputFile:
     def rewrite(self, records: list[dict]) -> None:
         self.close()
         temporary = self.path.with_name(self.path.name + ".tmp")
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
+        with temporary.open("w", encoding=self.encoding, newline="") as handle:
             self._write(handle, records, header=True)
         temporary.replace(self.path)
 
     def append(self, records: list[dict]) -> None:
         if self._handle is None:
-            self._handle = self.path.open("a", encoding="utf-8", newline="")
+            self._handle = self.path.open("a", encoding=self.encoding, newline="")
         self._write(self._handle, records, header=False)
         self._handle.flush()
 
@@ -170,3 +175,18 @@ class OutputFile:
         else:
             for record in records:
                 handle.write(json.dumps({k: record.get(k) for k in OUTPUT_FIELDS}, ensure_ascii=False) + "\n")
+
+
+def summary_path(output: Path) -> Path:
+    """Where a run's summary goes: next to its output, e.g. scored.csv.summary.json."""
+    return output.with_name(output.name + ".summary.json")
+
+
+def write_summary(output: Path, summary: dict) -> Path:
+    """The run's summary as JSON next to the output (for schedulers and spreadsheets, not only stderr);
+    replaced whole, so a reader never sees half of it."""
+    path = summary_path(output)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
+    return path

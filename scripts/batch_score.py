@@ -6,8 +6,10 @@ Examples:
   DIFFSCORE_URL=http://127.0.0.1:8000 diffscore-batch ideas.json -o scored.csv --quiet
 
 Re-running with the same output skips rows already scored (same row id and same content), so an
-interrupted run costs only what is left. Exit code: 0 all rows scored, 1 some rows failed (listed),
-2 usage or connection error.
+interrupted run costs only what is left. A CSV output opens in Excel as it is (UTF-8 with a BOM). The
+run's summary (counts by status, every row that was not scored) is also written next to the output,
+e.g. scored.csv.summary.json. Exit code: 0 all rows scored, 1 some rows failed (listed), 2 usage or
+connection error.
 """
 
 import argparse
@@ -15,6 +17,7 @@ import os
 import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
@@ -22,7 +25,7 @@ from requests.adapters import HTTPAdapter
 from tqdm import tqdm
 from urllib3.util.retry import Retry
 
-from scripts.batch_io import FINAL_STATUSES, InputError, OutputFile, Row, read_rows
+from scripts.batch_io import FINAL_STATUSES, InputError, OutputFile, Row, read_rows, write_summary
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -145,6 +148,7 @@ def invalid(row: Row) -> dict:
 
 
 def run(args) -> int:
+    started = _now()
     try:
         rows = read_rows(args.input)
         output = OutputFile(args.output)
@@ -181,7 +185,9 @@ def run(args) -> int:
                     bar.update(len(chunk))
     except KeyboardInterrupt:
         print("\ninterrupted: re-run the same command to resume", file=sys.stderr)
-        output.rewrite([results[r.number] for r in rows if results[r.number] is not None])
+        done = [results[r.number] for r in rows if results[r.number] is not None]
+        output.rewrite(done)
+        write_summary(args.output, summary(done, len(rows), args, started, skipped, 130))
         return 130
     ordered = [results[r.number] for r in rows]
     output.rewrite(ordered)
@@ -189,18 +195,41 @@ def run(args) -> int:
         from scripts.report import write_report
 
         write_report(args.report, ordered, client)
-    return summarise(ordered, args)
+    return summarise(ordered, args, started, skipped)
 
 
-def summarise(records: list[dict], args) -> int:
+def summarise(records: list[dict], args, started: str, skipped: int) -> int:
+    """The run's outcome on stderr (problem rows first 50) and, complete, in the summary file."""
     bad = [r for r in records if r["status"] != "scored"]
+    code = 1 if bad else 0
+    path = write_summary(args.output, summary(records, len(records), args, started, skipped, code))
     if not args.quiet or bad:
-        print(f"{len(records) - len(bad)} of {len(records)} rows scored -> {args.output}", file=sys.stderr)
+        print(f"{len(records) - len(bad)} of {len(records)} rows scored -> {args.output} (summary: {path})",
+              file=sys.stderr)
     for rec in bad[:50]:
         print(f"  {rec['row_id']}: {rec['status']}: {rec['error']}", file=sys.stderr)
     if len(bad) > 50:
         print(f"  ... and {len(bad) - 50} more (see the output's status and error columns)", file=sys.stderr)
-    return 1 if bad else 0
+    return code
+
+
+def summary(records: list[dict], total: int, args, started: str, skipped: int, exit_code: int) -> dict:
+    statuses: dict[str, int] = {}
+    for rec in records:
+        statuses[rec["status"]] = statuses.get(rec["status"], 0) + 1
+    return {
+        "input": str(args.input), "output": str(args.output), "report": str(args.report) if args.report else None,
+        "base_url": args.base_url, "started_at": started, "finished_at": _now(), "exit_code": exit_code,
+        "rows": total, "scored": statuses.get("scored", 0), "not_done": total - len(records),
+        "resumed_from_previous_run": skipped, "statuses": statuses,
+        "benchmark_versions": sorted({r["benchmark_version"] for r in records if r.get("benchmark_version")}),
+        "problems": [{k: rec.get(k) for k in ("row_id", "name", "status", "http_status", "error")}
+                     for rec in records if rec["status"] != "scored"],
+    }
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def main(argv=None) -> int:

@@ -8,8 +8,19 @@ from pathlib import Path
 
 import requests
 
+from scripts.map_labels import LINE_EM, Box, place, text_box, text_width
+
 BAND_COLOURS = {"low": "#2e9d5b", "medium": "#e0a106", "high": "#d43d3d"}
 SIZE, PAD = 640, 48
+LABEL_SIZE, CAPTION_SIZE, CAPTION_INSET, DOT_RADIUS = 11, 10.5, 6, 6
+# The quadrants split both 0-100 scales in the middle; captions sit in each quadrant's outer corner.
+MIDPOINT = 50
+QUADRANTS = (  # (left or right, top or bottom, English, Chinese)
+    ("left", "top", "Me-too: crowded, little to set it apart", "同质化：赛道拥挤、差异不足"),
+    ("right", "top", "Distinctive in a crowded field", "有差异，但赛道拥挤"),
+    ("left", "bottom", "Open field, little to set it apart", "赛道开阔，但差异不足"),
+    ("right", "bottom", "Distinctive in an open field", "差异化领先，赛道开阔"),
+)
 
 
 def catalog_points(client) -> list[dict]:
@@ -49,6 +60,7 @@ def positioning_map(records: list[dict], catalog: list[dict]) -> str:
     parts.append(f'<text x="{SIZE / 2}" y="{SIZE - 8}" text-anchor="middle" font-size="13">Differentiation →</text>'
                  f'<text x="14" y="{SIZE / 2}" text-anchor="middle" font-size="13" '
                  f'transform="rotate(-90 14 {SIZE / 2})">Homogeneity risk →</text>')
+    parts += _quadrants()
     for point in catalog:
         x, y = _xy(point["x"], point["y"])
         label = html.escape(f"{point['name']} (benchmark, {point['verdict'] or 'no verdict'})")
@@ -56,17 +68,58 @@ def positioning_map(records: list[dict], catalog: list[dict]) -> str:
                      f'<title>{label}</title></circle>')
     scored = [r for r in records if r["status"] == "scored"]
     risk_order = {"low": 0, "medium": 1, "high": 2}
-    for rec in sorted(scored, key=lambda r: risk_order.get(r["compliance_band"], 0)):
-        x, y = _xy(float(rec["differentiation"]), float(rec["homogeneity_risk"]))
+    scored.sort(key=lambda r: risk_order.get(r["compliance_band"], 0))
+    points = [(*_xy(float(r["differentiation"]), float(r["homogeneity_risk"])), r["name"] or r["row_id"])
+              for r in scored]
+    leaders, labels = _labels(points) if len(scored) <= 60 else ([], [])
+    parts += leaders
+    for rec, (x, y, text) in zip(scored, points):
         colour = BAND_COLOURS.get(rec["compliance_band"], "#555")
-        name = html.escape(rec["name"] or rec["row_id"])
-        parts.append(f'<circle class="product" cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}" stroke="#222">'
-                     f'<title>{name}: differentiation {rec["differentiation"]}, homogeneity {rec["homogeneity_risk"]}, '
-                     f'compliance {rec["compliance_risk"]} ({rec["compliance_band"]})</title></circle>')
-        if len(scored) <= 60:
-            parts.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" font-size="11">{name}</text>')
+        parts.append(f'<circle class="product" cx="{x:.1f}" cy="{y:.1f}" r="{DOT_RADIUS}" fill="{colour}" '
+                     f'stroke="#222"><title>{html.escape(text)}: differentiation {rec["differentiation"]}, '
+                     f'homogeneity {rec["homogeneity_risk"]}, compliance {rec["compliance_risk"]} '
+                     f'({rec["compliance_band"]})</title></circle>')
+    parts += labels
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _caption_lines():
+    """Each quadrant caption as (x, y, anchor, text) lines: English, then Chinese below it."""
+    line = CAPTION_SIZE * LINE_EM
+    for side, edge, english, chinese in QUADRANTS:
+        x, anchor = (PAD + CAPTION_INSET, "start") if side == "left" else (SIZE - PAD - CAPTION_INSET, "end")
+        first = PAD + line if edge == "top" else SIZE - PAD - line - CAPTION_INSET
+        yield from ((x, first, anchor, english), (x, first + line, anchor, chinese))
+
+
+def _caption_boxes() -> tuple[Box, ...]:
+    return tuple(text_box(x, y, anchor, text_width(text, CAPTION_SIZE), CAPTION_SIZE)
+                 for x, y, anchor, text in _caption_lines())
+
+
+def _quadrants() -> list[str]:
+    x, _ = _xy(MIDPOINT, 0)
+    _, y = _xy(0, MIDPOINT)
+    parts = [f'<line x1="{x}" y1="{PAD}" x2="{x}" y2="{SIZE - PAD}" stroke="#bbb" stroke-dasharray="4 3"/>'
+             f'<line x1="{PAD}" y1="{y}" x2="{SIZE - PAD}" y2="{y}" stroke="#bbb" stroke-dasharray="4 3"/>']
+    parts += [f'<text class="quadrant" x="{x}" y="{y}" text-anchor="{anchor}" font-size="{CAPTION_SIZE}" '
+              f'fill="#777">{html.escape(text)}</text>' for x, y, anchor, text in _caption_lines()]
+    return parts
+
+
+def _labels(points: list[tuple[float, float, str]]) -> tuple[list[str], list[str]]:
+    """Product names placed so that none overprints another (see scripts/map_labels.py), and the leader
+    lines of those set apart from their dot (drawn first, under the dots)."""
+    plot = Box(PAD, PAD, SIZE - PAD, SIZE - PAD)
+    leaders, texts = [], []
+    for (x, y, text), label in zip(points, place(points, plot, LABEL_SIZE, DOT_RADIUS, _caption_boxes())):
+        if label.leader:
+            leaders.append(f'<line class="leader" x1="{x:.1f}" y1="{y:.1f}" x2="{label.leader[0]:.1f}" '
+                           f'y2="{label.leader[1]:.1f}" stroke="#999" stroke-width="0.75"/>')
+        texts.append(f'<text class="label" x="{label.x:.1f}" y="{label.y:.1f}" text-anchor="{label.anchor}" '
+                     f'font-size="{LABEL_SIZE}">{html.escape(text)}</text>')
+    return leaders, texts
 
 
 def table(records: list[dict]) -> str:

@@ -58,7 +58,7 @@ def batch(input_path, output_path, base_url, *extra, wait=True):
 def rows_in(path) -> list[dict]:
     if not path.exists():
         return []
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:  # the CSV output starts with a BOM, for Excel
         return list(csv.DictReader(handle))
 
 
