@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check service scripts tests
 	$(BIN)/bandit -q -r service scripts
 	$(BIN)/hadolint Dockerfile
+	scripts/lint_openapi.sh
 
 openapi: $(STAMP)
 	FLASK_APP=service.wsgi:app $(BIN)/flask openapi write --format=yaml openapi.yaml
