@@ -1,9 +1,13 @@
-"""Loads and validates the benchmark data files; any inconsistency stops start-up with a clear error."""
+"""Loads the benchmark data files and assembles them; any problem stops start-up, all listed at once.
+
+What each file must hold (keys, types, ranges) is declared in data_schemas.py and checked first.
+This module adds what one file's schema cannot say: cross-references (terms, market figures and
+benchmark cases named across and within files), citations (a report section or an external basis)
+and the version, a hash of the content."""
 
 import hashlib
 import json
 import sys
-import re
 from collections import Counter
 from pathlib import Path
 from types import MappingProxyType
@@ -11,10 +15,10 @@ from types import MappingProxyType
 import yaml
 
 from service.errors import BenchmarkDataError, FieldError, UnknownTerm
-from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, VERDICTS, Compliance, ProductProfile
+from service.profile import CERTIFICATION_LEVELS, FIELDS, PROFILE_FIELDS, Compliance, ProductProfile
 from service.vocabulary import Term, Vocabulary
+from service.benchmarks.data_schemas import CUSTOM_PRODUCT, FILE_CHECKS, REPORT_PRODUCT
 from service.benchmarks.models import (
-    CONDITION_FLAGS,
     Benchmarks,
     BenchmarkProduct,
     Conditions,
@@ -34,13 +38,14 @@ FILES = ("vocabulary.yaml", "market.yaml", "catalog.yaml", "rules.yaml", "weight
 # A large catalog may come as JSON lines instead of catalog.yaml: read one product at a time, its
 # peak memory stays flat (PyYAML builds the whole node tree of a document before any object).
 CATALOG_LINES = "catalog.jsonl"
-_SECTION = re.compile(r"^[1-7](\.\d+){1,2}$")
-_PROFILE_LISTS = ("tech_stack", "scenarios", "target_segments", "business_model", "partners")
-_COMPLIANCE_LISTS = {"licenses": "license", "data_sources": "data_source", "privacy_controls": "privacy_control"}
-_CUSTOM_COMPLIANCE = {"licenses", "data_sources", "privacy_controls", "cross_border", "certification", "sandbox",
-                      "max_apr"}
-_LIST_KINDS = {"tech_stack": "technology", "scenarios": "scenario", "target_segments": "segment",
-               "business_model": "business_model", "partners": "partner"}
+# What a remedy may do to a field of each shape, and the values it may set.
+_REMEDY_ACTIONS = {"terms": ("add", "remove"), "domain": ("set",), "flag": ("set",), "level": ("set",),
+                   "rate": ("set",)}
+# Each profile field as (path, attribute name, in compliance, vocabulary kind or None), read once:
+# a large catalog builds a profile per product.
+_LAYOUT = tuple((f.path, f.name, f.in_compliance, f.fact if f.shape == "terms" else None) for f in PROFILE_FIELDS)
+_REMEDY_VALUES = {"flag": lambda v: type(v) is bool, "level": lambda v: v in CERTIFICATION_LEVELS,
+                  "rate": lambda v: type(v) in (int, float) and not isinstance(v, bool) and v >= 0}
 
 
 class _Problems:
@@ -51,6 +56,9 @@ class _Problems:
 
     def add(self, where: str, message: str) -> None:
         self.items.append(FieldError(where, message))
+
+    def extend(self, found: list[FieldError]) -> None:
+        self.items.extend(found)
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -97,41 +105,49 @@ def build_benchmarks(raw: dict, catalog_entries=None, custom=None) -> Benchmarks
     """Validate the parsed files and assemble them; the version is a hash of their content.
     `catalog_entries` (an iterable of products) replaces catalog.yaml when given; `custom` is
     (label, products in the profile format) of a caller's catalog, added after the report's
-    (pass catalog_entries=() to score against the custom products alone)."""
+    (pass catalog_entries=() to score against the custom products alone).
+
+    Each file is checked against its schema first; only data of the right shape is cross-checked
+    (the products one at a time, so that a large catalog is never held twice)."""
     problems = _Problems()
+    for name, check in FILE_CHECKS.items():
+        if name in raw:
+            problems.extend(check.problems(raw[name]))
+    problems.raise_if_any()
     digest = hashlib.sha256()
     for name in sorted(n for n in raw if n != "catalog.yaml"):
         digest.update(json.dumps([name, raw[name]], sort_keys=True, ensure_ascii=False, default=str).encode())
-    vocabulary = _vocabulary(raw["vocabulary.yaml"], problems)
+    refs = _References(_vocabulary(raw["vocabulary.yaml"], problems), problems)
     problems.raise_if_any()
+    vocabulary = refs.vocabulary
     market = raw["market.yaml"]
-    figures = _figures(market.get("figures") or {}, problems)
-    needs = _segment_needs(market.get("segment_needs") or {}, vocabulary, problems)
+    refs.figures = _figures(market["figures"], refs)
+    _check_vocabulary(raw["vocabulary.yaml"], refs)
+    needs = _segment_needs(market["segment_needs"], refs)
     if catalog_entries is None:
-        catalog_entries = (raw.get("catalog.yaml") or {}).get("products") or []
-    products = _products(catalog_entries, vocabulary, problems, digest)
+        catalog_entries = raw["catalog.yaml"]["products"] if "catalog.yaml" in raw else []
+    products = _products(catalog_entries, refs, digest, "catalog.yaml" if "catalog.yaml" in raw else CATALOG_LINES)
     if custom is not None:
         label, entries = custom
         digest.update(json.dumps(["custom", label]).encode())
         report_ids = {p.id for p in products}
-        for product in _products(entries, vocabulary, problems, digest, source=label, cited=False):
+        for product in _products(entries, refs, digest, source=label, cited=False):
             if product.id in report_ids:
                 problems.add(f"{label}: id={product.id}", "id already names a report case; choose another")
             products.append(product)
-    rules_raw = raw["rules.yaml"]
-    rules = tuple(_rule(i, r, vocabulary, figures, problems) for i, r in enumerate(rules_raw.get("rules") or []))
-    reliefs = tuple(_relief(i, r, vocabulary, figures, problems) for i, r in enumerate(rules_raw.get("reliefs") or []))
+    rules = tuple(_rule(i, r, refs) for i, r in enumerate(raw["rules.yaml"]["rules"]))
+    reliefs = tuple(_relief(i, r, refs) for i, r in enumerate(raw["rules.yaml"]["reliefs"]))
     _check_unique("rules.yaml", [r.id for r in rules + reliefs], problems)
     weights = raw["weights.yaml"]
     report_ids = None if isinstance(catalog_entries, tuple) and not catalog_entries else {p.id for p in products}
-    _check_weights(weights, vocabulary, figures, report_ids, problems)
+    _check_weights(weights, refs, report_ids)
     problems.raise_if_any()
     pair_counts = Counter(pair for p in products for pair in combination_pairs(p.profile))
     return Benchmarks(
         version="bm-" + digest.hexdigest()[:12],
         vocabulary=vocabulary,
         products=tuple(products),
-        figures=MappingProxyType(figures),
+        figures=MappingProxyType(refs.figures),
         segment_needs=MappingProxyType(needs),
         rules=rules,
         reliefs=reliefs,
@@ -150,12 +166,32 @@ def _freeze(value):
     return value
 
 
-_CUSTOM_FIELDS = {"id", "name", "domain", "description", "compliance", "verdict", *_LIST_KINDS}
+class _References:
+    """Checks that what one entry names exists: vocabulary terms and market figures."""
 
+    def __init__(self, vocabulary: Vocabulary, problems: _Problems):
+        self.vocabulary = vocabulary
+        self.problems = problems
+        self.figures: dict[str, Figure] = {}
 
-def _check_section(where: str, section, problems: _Problems) -> None:
-    if not isinstance(section, str) or not _SECTION.match(section):
-        problems.add(where, f"missing or malformed report section {section!r} (expected e.g. '2.3.1')")
+    def code(self, where: str, key: str, kind: str, value: str, any_spelling: bool = False) -> str | None:
+        """The canonical code `value` names: a code exactly (report data), or any accepted spelling."""
+        try:
+            return (self.vocabulary.resolve if any_spelling else self.vocabulary.term)(kind, value).code
+        except UnknownTerm as exc:
+            hint = f"; did you mean {', '.join(repr(s) for s in exc.suggestions)}?" if exc.suggestions else ""
+            self.problems.add(where, f"{key} {value!r} names no {kind.replace('_', ' ')} term{hint}"
+                                     f"{' ' + exc.hint if exc.hint else ''}")
+            return None
+
+    def codes(self, where: str, key: str, kind: str, values, any_spelling: bool = False) -> tuple[str, ...]:
+        found = (self.code(where, key, kind, v, any_spelling) for v in values)
+        return tuple(c for c in found if c)
+
+    def evidence(self, where: str, key: str, figure_ids) -> None:
+        for figure_id in figure_ids:
+            if figure_id not in self.figures:
+                self.problems.add(where, f"{key} {figure_id!r} names no market figure (market.yaml figures)")
 
 
 def _check_unique(file: str, ids: list[str], problems: _Problems) -> None:
@@ -164,31 +200,23 @@ def _check_unique(file: str, ids: list[str], problems: _Problems) -> None:
             problems.add(f"{file}: id={key}", f"duplicate id ({count} entries)")
 
 
-def _check_evidence(where: str, evidence, figures: dict, problems: _Problems) -> None:
-    for figure_id in evidence or ():
-        if figure_id not in figures:
-            problems.add(where, f"evidence names unknown market figure {figure_id!r}")
-
-
 def _vocabulary(data: dict, problems: _Problems) -> Vocabulary:
     terms = []
     for kind, entries in data.items():
-        for code, entry in (entries or {}).items():
-            where = f"vocabulary.yaml: {kind}.{code}"
-            if not entry.get("en") or not entry.get("zh"):
-                problems.add(where, "every term needs both an English (en) and a Chinese (zh) label")
-                continue
-            if entry.get("section") is not None or not entry.get("basis"):
-                _check_section(where, entry.get("section"), problems)
+        for code, entry in entries.items():
+            if "section" not in entry and "basis" not in entry:
+                problems.add(f"vocabulary.yaml: {kind}.{code}",
+                             "cites nothing: give the report 'section' or, where the report does not name "
+                             "the term, an external 'basis'")
             terms.append(Term(
                 kind=kind, code=code, en=entry["en"], zh=entry["zh"],
-                synonyms=tuple(str(s) for s in entry.get("synonyms") or ()),
-                section=str(entry.get("section", "")),
-                vertical=bool(entry.get("vertical", False)),
-                red_line=bool(entry.get("red_line", False)),
-                lookalike=MappingProxyType(entry["lookalike"]) if entry.get("lookalike") else None,
+                synonyms=tuple(entry.get("synonyms", ())),
+                section=entry.get("section", ""),
+                vertical=entry.get("vertical", False),
+                red_line=entry.get("red_line", False),
+                lookalike=MappingProxyType(entry["lookalike"]) if "lookalike" in entry else None,
                 parent=entry.get("parent"), basis=entry.get("basis"),
-                domains=tuple(entry.get("domains") or ()), generic=bool(entry.get("generic", False)),
+                domains=tuple(entry.get("domains", ())), generic=entry.get("generic", False),
                 sensitivity=entry.get("sensitivity"),
             ))
     try:
@@ -198,201 +226,181 @@ def _vocabulary(data: dict, problems: _Problems) -> Vocabulary:
         return Vocabulary([])
 
 
-def _code(where: str, vocabulary: Vocabulary, kind: str, value, problems: _Problems,
-          any_spelling: bool = False) -> str | None:
-    """The canonical code for `value`: a code exactly (report data), or any accepted spelling."""
-    lookup = vocabulary.resolve if any_spelling else vocabulary.term
-    try:
-        return lookup(kind, str(value)).code
-    except UnknownTerm as exc:
-        problems.add(where, str(exc))
-        return None
+def _check_vocabulary(data: dict, refs: _References) -> None:
+    """Parents name a term of the same kind without a loop; domains and look-alikes name what exists."""
+    for kind, entries in data.items():
+        for code, entry in entries.items():
+            where = f"vocabulary.yaml: {kind}.{code}"
+            if "parent" in entry and refs.code(where, "parent", kind, entry["parent"]):
+                chain = [code]
+                while chain[-1] in entries and "parent" in entries[chain[-1]] and chain[-1] not in chain[:-1]:
+                    chain.append(entries[chain[-1]]["parent"])
+                if chain[-1] in chain[:-1]:
+                    refs.problems.add(where, f"parent chain loops: {' -> '.join(chain)}")
+            refs.codes(where, "domains", "domain", entry.get("domains", ()))
+            if "lookalike" in entry:
+                refs.code(where, "lookalike.domain", "domain", entry["lookalike"]["domain"])
+                refs.evidence(where, "lookalike.evidence", [entry["lookalike"]["evidence"]])
 
 
-def _codes(where, vocabulary, kind, values, problems, any_spelling: bool = False) -> tuple[str, ...]:
-    if isinstance(values, str):
-        problems.add(where, f"{kind} terms must be a list")
-        return ()
-    found = (_code(where, vocabulary, kind, v, problems, any_spelling) for v in values or ())
-    return tuple(c for c in found if c)
-
-
-def _figures(data: dict, problems: _Problems) -> dict[str, Figure]:
+def _figures(data: dict, refs: _References) -> dict[str, Figure]:
     figures = {}
     for key, entry in data.items():
         where = f"market.yaml: figures.{key}"
-        _check_section(where, entry.get("section"), problems)
-        if not isinstance(entry.get("value"), (int, float)):
-            problems.add(where, "value must be a number")
-            continue
-        figures[key] = Figure(key, entry["value"], entry.get("unit", ""), entry.get("section", ""),
-                              entry.get("en", ""), entry.get("zh", ""))
+        refs.codes(where, "domains", "domain", entry.get("domains", ()))
+        refs.codes(where, "segments", "segment", entry.get("segments", ()))
+        figures[key] = Figure(key, entry["value"], entry["unit"], entry["section"], entry["en"], entry["zh"])
     return figures
 
 
-def _segment_needs(data: dict, vocabulary: Vocabulary, problems: _Problems) -> dict[str, SegmentNeed]:
+def _segment_needs(data: dict, refs: _References) -> dict[str, SegmentNeed]:
     needs = {}
     for segment, entry in data.items():
         where = f"market.yaml: segment_needs.{segment}"
-        if _code(where, vocabulary, "segment", segment, problems) is None:
+        if refs.code(where, "key", "segment", segment) is None:
             continue
-        _check_section(where, entry.get("section"), problems)
         needs[segment] = SegmentNeed(
-            segment, entry.get("section", ""),
-            frozenset(_codes(where, vocabulary, "scenario", entry.get("scenarios"), problems)),
-            frozenset(_codes(where, vocabulary, "technology", entry.get("technologies"), problems)),
-            entry.get("en", ""), entry.get("zh", ""),
+            segment, entry["section"],
+            frozenset(refs.codes(where, "scenarios", "scenario", entry["scenarios"])),
+            frozenset(refs.codes(where, "technologies", "technology", entry["technologies"])),
+            entry["en"], entry["zh"],
         )
     return needs
 
 
-def _products(entries, vocabulary: Vocabulary, problems: _Problems, digest, source: str = "catalog.yaml",
+def _products(entries, refs: _References, digest, source: str = "catalog.yaml",
               cited: bool = True) -> list[BenchmarkProduct]:
-    """One pass over the entries: validate, hash and build each, so that none needs keeping.
-    Report cases (`cited`) need bilingual names, sections and canonical codes; a caller's catalog
-    has a plain name and may use any spelling the vocabulary accepts."""
+    """One pass over the entries: check, hash and build each, so that none needs keeping.
+    Report cases (`cited`) have bilingual names, sections and canonical codes; a caller's catalog
+    has a plain name and may use any spelling the vocabulary accepts (see the two schemas)."""
+    check = REPORT_PRODUCT if cited else CUSTOM_PRODUCT
     products = []
     ids = []
     shared_outcomes: dict[tuple, Outcome] = {}  # one object per distinct outcome text, not per product
     for i, entry in enumerate(entries):
         where = f"{source}: products[{i}] (id={entry.get('id') if isinstance(entry, dict) else None})"
-        if not isinstance(entry, dict) or not entry.get("id"):
-            problems.add(where, "a product is an object with an id")
+        found = check.problems(entry, where)
+        if found:
+            refs.problems.extend(found)
             continue
         digest.update(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode())
-        ids.append(str(entry.get("id")))
-        name = entry.get("name") or {}
-        if not cited:
-            name = {"en": str(name), "zh": str(name)}
-            unknown = sorted(set(entry) - _CUSTOM_FIELDS) + sorted(
-                f"compliance.{k}" for k in set(entry.get("compliance") or {}) - _CUSTOM_COMPLIANCE)
-            if unknown:
-                problems.add(where, f"unknown field(s) {unknown}: rejected, not ignored")
-        elif not name.get("en") or not name.get("zh"):
-            problems.add(where, "name needs en and zh")
-        sections = tuple(sys.intern(str(s)) for s in entry.get("sections") or ())
-        if cited and not sections:
-            problems.add(where, "no report section cited")
-        for section in sections:
-            _check_section(where, section, problems)
+        ids.append(entry["id"])
+        compliance = entry.get("compliance", {})
+        top, inner = {}, {}
+        for path, name, in_compliance, kind in _LAYOUT:
+            holder = compliance if in_compliance else entry
+            if name in holder:
+                value = holder[name]
+                (inner if in_compliance else top)[name] = (
+                    refs.codes(where, path, kind, value, not cited) if kind else value)
+        if cited:
+            name_en, name_zh = entry["name"]["en"], entry["name"]["zh"]
+        else:  # a caller's product has one plain name, if any
+            name_en = name_zh = entry.get("name") or entry["id"]
+        domain = refs.code(where, "domain", "domain", entry["domain"], not cited) or ""
         outcomes = []
-        for outcome in entry.get("outcomes") or ():
-            _check_section(where, outcome.get("section"), problems)
-            text = (outcome.get("section", ""), outcome.get("en", ""), outcome.get("zh", ""))
+        for outcome in entry.get("outcomes", ()):
+            text = (outcome["section"], outcome["en"], outcome["zh"])
             outcomes.append(shared_outcomes.setdefault(text, Outcome(*text)))
-        verdict = entry.get("verdict")
-        if verdict is not None and verdict not in VERDICTS:
-            problems.add(where, f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-        compliance = entry.get("compliance") or {}
-        certification = compliance.get("certification", "none")
-        if certification not in CERTIFICATION_LEVELS:
-            problems.add(where, f"certification {certification!r} is not one of {CERTIFICATION_LEVELS}")
-        profile = ProductProfile(
-            domain=_code(where, vocabulary, "domain", entry.get("domain"), problems, not cited) or "",
-            name=name.get("en", ""),
-            compliance=Compliance(
-                cross_border=bool(compliance.get("cross_border", False)),
-                certification=certification,
-                sandbox=bool(compliance.get("sandbox", False)),
-                max_apr=compliance.get("max_apr"),
-                **{f: _codes(where, vocabulary, k, compliance.get(f), problems, not cited)
-                   for f, k in _COMPLIANCE_LISTS.items()},
-            ),
-            **{f: _codes(where, vocabulary, k, entry.get(f), problems, not cited) for f, k in _LIST_KINDS.items()},
-        )
         products.append(BenchmarkProduct(
-            id=str(entry.get("id")), name_en=name.get("en", ""), name_zh=name.get("zh", ""),
-            verdict=verdict, sections=sections, outcomes=tuple(outcomes),
-            profile=profile,
+            id=entry["id"], name_en=name_en, name_zh=name_zh, verdict=entry.get("verdict"),
+            sections=tuple(sys.intern(s) for s in entry.get("sections", ())), outcomes=tuple(outcomes),
+            profile=ProductProfile(domain=domain, name=name_en, compliance=Compliance(**inner), **top),
         ))
-    _check_unique(source, ids, problems)
+    _check_unique(source, ids, refs.problems)
     return products
 
 
-def _conditions(where: str, tests, vocabulary: Vocabulary, problems: _Problems) -> Conditions:
+def _conditions(where: str, key: str, tests: dict, refs: _References) -> Conditions:
     compiled = {}
-    for key, value in (tests or {}).items():
-        kind = key[: -len("_only")] if key.endswith("_only") else key
-        if key in CONDITION_FLAGS:
-            if not isinstance(value, bool):
-                problems.add(where, f"condition {key} must be true or false")
-            compiled[key] = value
-        elif key == "certification":
-            bad = [v for v in value if v not in CERTIFICATION_LEVELS]
-            if bad:
-                problems.add(where, f"certification condition has unknown levels {bad}")
-            compiled[key] = frozenset(value)
-        elif key == "max_apr_above":
-            compiled[key] = float(value)
-        elif kind in CONDITION_KINDS:
-            compiled[key] = frozenset(_codes(where, vocabulary, kind, value, problems))
+    for test, value in tests.items():
+        kind = test.removesuffix("_only")
+        if test == "certification":
+            compiled[test] = frozenset(value)
+        elif test == "max_apr_above":
+            compiled[test] = float(value)
+        elif isinstance(value, bool):
+            compiled[test] = value
         else:
-            problems.add(where, f"unknown condition {key!r}")
+            compiled[test] = frozenset(refs.codes(where, f"{key}.{test}", kind, value))
     return Conditions(MappingProxyType(compiled))
 
 
-def _rule(i: int, entry: dict, vocabulary, figures, problems) -> Rule:
-    where = f"rules.yaml: rules[{i}] (id={entry.get('id')})"
-    _check_section(where, entry.get("section"), problems)
-    _check_evidence(where, entry.get("evidence"), figures, problems)
-    if not entry.get("en") or not entry.get("zh"):
-        problems.add(where, "rule needs en and zh text")
-    mitigated = tuple(sorted((entry.get("mitigated_by") or {}).items()))
-    for control, share in mitigated:
-        _code(where, vocabulary, "privacy_control", control, problems)
-        if not 0 < share < 1:
-            problems.add(where, f"mitigation share of {control} must be between 0 and 1")
-    remedy = entry.get("remedy")
-    if entry.get("mandatory") and not entry.get("requirement"):
-        problems.add(where, "a mandatory rule needs a requirement text")
+def _remedy(where: str, remedy: dict | None, refs: _References) -> Remedy | None:
+    """The one profile edit a rule recommends: an action the field takes and a value it can hold."""
+    if remedy is None:
+        return None
+    field, action, value = remedy["field"], remedy["action"], remedy["value"]
+    shape = FIELDS[field].shape if field in FIELDS else "domain"
+    if action not in _REMEDY_ACTIONS[shape]:
+        refs.problems.add(where, f"remedy.action {action!r} does not apply to {field} "
+                                 f"(use {' or '.join(_REMEDY_ACTIONS[shape])})")
+    if shape in ("terms", "domain"):
+        kind = FIELDS[field].fact if shape == "terms" else "domain"
+        if type(value) is str:
+            refs.code(where, "remedy.value", kind, value)
+        else:
+            refs.problems.add(where, f"remedy.value {value!r} is not a {kind.replace('_', ' ')} code")
+    elif not _REMEDY_VALUES[shape](value):
+        refs.problems.add(where, f"remedy.value {value!r} cannot be set on {field}")
+    return Remedy(field=field, action=action, value=value)
+
+
+def _rule(i: int, entry: dict, refs: _References) -> Rule:
+    where = f"rules.yaml: rules[{i}] (id={entry['id']})"
+    refs.evidence(where, "evidence", entry["evidence"])
+    mitigated = tuple(sorted(entry.get("mitigated_by", {}).items()))
+    refs.codes(where, "mitigated_by", "privacy_control", [control for control, _ in mitigated])
     return Rule(
-        id=str(entry.get("id")), en=entry.get("en", ""), zh=entry.get("zh", ""),
-        severity=float(entry.get("severity", 0)),
-        when=_conditions(where, entry.get("when"), vocabulary, problems),
-        unless=tuple(_conditions(where, c, vocabulary, problems) for c in entry.get("unless") or ()),
+        id=entry["id"], en=entry["en"], zh=entry["zh"],
+        severity=float(entry["severity"]),
+        when=_conditions(where, "when", entry["when"], refs),
+        unless=tuple(_conditions(where, f"unless[{n}]", c, refs) for n, c in enumerate(entry.get("unless", ()))),
         mitigated_by=mitigated,
         floor=float(entry.get("floor", 0.3)),
-        mandatory=bool(entry.get("mandatory", False)),
-        requirement=MappingProxyType(entry["requirement"]) if entry.get("requirement") else None,
-        remedy=Remedy(remedy["field"], remedy["action"], remedy["value"]) if remedy else None,
-        evidence=tuple(entry.get("evidence") or ()),
-        section=entry.get("section", ""),
+        mandatory=entry.get("mandatory", False),
+        requirement=MappingProxyType(entry["requirement"]) if "requirement" in entry else None,
+        remedy=_remedy(where, entry.get("remedy"), refs),
+        evidence=tuple(entry["evidence"]),
+        section=entry["section"],
         external_basis=entry.get("external_basis"),
     )
 
 
-def _relief(i: int, entry: dict, vocabulary, figures, problems) -> Relief:
-    where = f"rules.yaml: reliefs[{i}] (id={entry.get('id')})"
-    _check_section(where, entry.get("section"), problems)
-    _check_evidence(where, entry.get("evidence"), figures, problems)
-    if float(entry.get("points", 0)) > 0:
-        problems.add(where, "a relief must lower risk (points <= 0)")
+def _relief(i: int, entry: dict, refs: _References) -> Relief:
+    where = f"rules.yaml: reliefs[{i}] (id={entry['id']})"
+    refs.evidence(where, "evidence", entry["evidence"])
     return Relief(
-        id=str(entry.get("id")), en=entry.get("en", ""), zh=entry.get("zh", ""),
-        points=float(entry.get("points", 0)),
-        when=_conditions(where, entry.get("when"), vocabulary, problems),
-        evidence=tuple(entry.get("evidence") or ()), section=entry.get("section", ""),
+        id=entry["id"], en=entry["en"], zh=entry["zh"], points=float(entry["points"]),
+        when=_conditions(where, "when", entry["when"], refs),
+        evidence=tuple(entry["evidence"]), section=entry["section"],
     )
 
 
-def _check_weights(weights: dict, vocabulary: Vocabulary, figures: dict, product_ids: set | None,
-                   problems: _Problems) -> None:
-    """`product_ids` None: the report's cases are left out (a caller's catalog alone), so the
+def _check_weights(weights: dict, refs: _References, product_ids: set | None) -> None:
+    """Every domain has base values; evidence, benchmark cases and revenue models name what exists.
+    `product_ids` None: the report's cases are left out (a caller's catalog alone), so the
     weights' references to them are evidence only and not checked against the catalog."""
-    domains = weights.get("domains") or {}
-    for term in vocabulary.terms("domain"):
+    domains = weights["domains"]
+    for term in refs.vocabulary.terms("domain"):
         if term.code not in domains:
-            problems.add(f"weights.yaml: domains.{term.code}", "no base values for this domain")
-    for code, entry in domains.items():
-        _code(f"weights.yaml: domains.{code}", vocabulary, "domain", code, problems)
-        _check_evidence(f"weights.yaml: domains.{code}", entry.get("evidence"), figures, problems)
-    for score in ("homogeneity", "differentiation"):
-        for name, entry in (weights.get(score) or {}).items():
-            if isinstance(entry, dict):
-                _check_evidence(f"weights.yaml: {score}.{name}", entry.get("evidence"), figures, problems)
-                for product_id in entry.get("benchmarks") or ():
-                    if product_ids is not None and product_id not in product_ids:
-                        problems.add(f"weights.yaml: {score}.{name}", f"names unknown benchmark {product_id!r}")
-    for term in vocabulary.terms("business_model"):
-        if term.lookalike:
-            _check_evidence(f"vocabulary.yaml: business_model.{term.code}", [term.lookalike.get("evidence")], figures, problems)
+            refs.problems.add(f"weights.yaml: domains.{term.code}", "no base values for this domain")
+    for code in domains:
+        refs.code(f"weights.yaml: domains.{code}", "key", "domain", code)
+    for path, entry in _entries(weights):
+        where = f"weights.yaml: {path}"
+        refs.evidence(where, "evidence", entry.get("evidence", ()))
+        for product_id in entry.get("benchmarks", ()) if product_ids is not None else ():
+            if product_id not in product_ids:
+                refs.problems.add(where, f"benchmarks {product_id!r} names no benchmark case (catalog)")
+    models = weights["differentiation"]["diversified_revenue"]["models"]
+    refs.codes("weights.yaml: differentiation.diversified_revenue", "models", "business_model", models)
+
+
+def _entries(tree: dict, path: str = ""):
+    """Every mapping in the weights with its dotted path: factors wherever they sit."""
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            here = f"{path}.{key}" if path else key
+            yield here, value
+            yield from _entries(value, here)

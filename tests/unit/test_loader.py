@@ -54,7 +54,8 @@ def test_unknown_term_names_file_entry_and_suggestion(raw):
 def test_missing_citation_is_rejected(raw):
     def edit(data):
         data["market.yaml"]["figures"]["industry_retention"]["section"] = ""
-    assert "market.yaml: figures.industry_retention: missing or malformed report section" in _broken(raw, edit)
+    assert ("market.yaml: figures.industry_retention: key 'section' must be a report section such as '2.3.1'"
+            in _broken(raw, edit))
 
 
 def test_duplicate_id_is_rejected(raw):
@@ -63,13 +64,17 @@ def test_duplicate_id_is_rejected(raw):
     assert "catalog.yaml: id=duxiaoman-panshi: duplicate id (2 entries)" in _broken(raw, edit)
 
 
-def test_unknown_evidence_and_condition_are_rejected(raw):
-    def edit(data):
-        data["rules.yaml"]["rules"][0]["evidence"].append("no_such_figure")
+def test_shapes_are_checked_before_references(raw):
+    """Every file's shape problems come first, all together; references are checked on data of the right
+    shape, so that a malformed entry does not also produce a train of follow-on problems."""
+    def unknown_condition(data):
         data["rules.yaml"]["rules"][1]["when"]["colour"] = ["red"]
-    message = _broken(raw, edit)
-    assert "evidence names unknown market figure 'no_such_figure'" in message
-    assert "unknown condition 'colour'" in message
+
+    def unknown_figure(data):
+        data["rules.yaml"]["rules"][0]["evidence"].append("no_such_figure")
+    both = _broken(raw, lambda data: (unknown_condition(data), unknown_figure(data)))
+    assert "1 problem(s)" in both and "unknown key 'when.colour'" in both
+    assert "evidence 'no_such_figure' names no market figure" in _broken(raw, unknown_figure)
 
 
 def test_every_problem_is_reported_at_once(raw):
@@ -77,7 +82,7 @@ def test_every_problem_is_reported_at_once(raw):
         data["catalog.yaml"]["products"][0]["sections"] = []
         data["catalog.yaml"]["products"][1]["verdict"] = "great"
     message = _broken(raw, edit)
-    assert "2 problem(s)" in message and "no report section cited" in message and "'great'" in message
+    assert "2 problem(s)" in message and "must cite at least one report section" in message and "'great'" in message
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
