@@ -31,10 +31,11 @@ from service.benchmarks.models import (
     combination_pairs,
     family_tokens,
 )
+from service.benchmarks.fit import build_fit
 from service.benchmarks.index import CatalogIndex
 
 DATA_DIR = Path(__file__).parent / "data"
-FILES = ("vocabulary.yaml", "market.yaml", "catalog.yaml", "rules.yaml", "weights.yaml")
+FILES = ("vocabulary.yaml", "market.yaml", "catalog.yaml", "rules.yaml", "weights.yaml", "fit.yaml")
 # A large catalog may come as JSON lines instead of catalog.yaml: read one product at a time, its
 # peak memory stays flat (PyYAML builds the whole node tree of a document before any object).
 CATALOG_LINES = "catalog.jsonl"
@@ -155,6 +156,7 @@ def build_benchmarks(raw: dict, catalog_entries=None, custom=None) -> Benchmarks
         pair_counts=MappingProxyType(dict(pair_counts)),
         index=CatalogIndex.build(products, weights["similarity"]["kind_weights"], weights["similarity"]["idf_floor"],
                                  family_tokens(vocabulary)),
+        fit=build_fit(raw["fit.yaml"], vocabulary, refs.figures, needs, rules, products, report_ids),
     )
 
 

@@ -8,6 +8,7 @@ from service.profile import CONDITION_KINDS, PROFILE_FIELDS, SIMILARITY_KINDS, P
 from service.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
+    from service.benchmarks.fit import Fit
     from service.benchmarks.index import CatalogIndex
 
 CONDITION_FLAGS = tuple(f.fact for f in PROFILE_FIELDS if f.shape == "flag")
@@ -166,6 +167,7 @@ class Benchmarks:
     weights: Mapping
     pair_counts: Mapping[tuple[str, str], int]
     index: "CatalogIndex"
+    fit: "Fit"                          # which terms belong together (fit.yaml + catalog co-occurrence)
 
     @property
     def by_id(self) -> Mapping[str, BenchmarkProduct]:
