@@ -9,9 +9,9 @@ A problem is a FieldError whose field names the file and the entry and whose mes
 `weights.yaml: homogeneity.neighbour_density` / `missing key 'cap'`.
 
 Speed: a 100k-product catalog is checked one product at a time. marshmallow's own validation costs
-about 150 us per product, so each schema is also compiled into a plain predicate (`_compile`) from
-the same field objects; a product it passes is valid, and marshmallow only runs to word the
-problems of one that fails."""
+about 120 us per product (12 s per 100k), so each schema is also compiled into a plain predicate
+(`_compile`, about 10 us) from the same field objects and validators: data it passes is valid, and
+marshmallow only runs to word the problems of data that fails."""
 
 import math
 import re
