@@ -1,40 +1,58 @@
-"""Shared fixtures: benchmark data, a Flask app per test, and a real Redis for integration tests."""
+"""Shared fixtures: the report data parsed once per session, a fresh Flask app per test, a real Redis
+for integration tests, and the processes tests start (tests/servers.py)."""
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import uuid
-from pathlib import Path
 
 import hypothesis
 import pytest
 import redis
-import requests
 
 from service import create_app
-from service.benchmarks.loader import load_benchmarks
+from service.api.app import load_data
 from service.settings import Settings
+from tests.servers import IN_CI, PROBE_SECONDS, Servers, stop_leftovers
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-ROOT = Path(__file__).resolve().parents[1]
 # CI runs the same examples every time: a property failure there is reproducible, never a flake.
 hypothesis.settings.register_profile("ci", derandomize=True, deadline=None)
 if IN_CI:
     hypothesis.settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_process_outlives_the_run():
+    """The net under tests/servers.py: whatever a test started and left running is stopped here,
+    and the run fails naming it."""
+    yield
+    left = stop_leftovers()
+    assert not left, f"tests left these running (stopped now): {left}"
+
+
 @pytest.fixture(scope="session")
-def benchmarks():
-    return load_benchmarks()
+def report_data():
+    """The packaged report data, parsed and built once: parsing the YAML and building the benchmarks
+    was nearly half of the unit and API tests' time. Read-only, so sharing it changes no answer."""
+    return load_data(Settings())
+
+
+@pytest.fixture(scope="session")
+def benchmarks(report_data):
+    return report_data[2]
 
 
 @pytest.fixture
-def app():
-    return create_app(Settings())
+def make_app(report_data):
+    """A new app (its own cache, rate-limit counters and catalogs) on the shared report data;
+    keyword arguments are Settings fields. Another benchmark_path reads its own data."""
+    def make(**settings):
+        data = None if settings.get("benchmark_path") else report_data
+        return create_app(Settings(**settings), data)
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -42,36 +60,18 @@ def client(app):
     return app.test_client()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture
+def servers():
+    """Start servers and clients through this; all of them are stopped when the test ends, passed or not."""
+    with Servers() as started:
+        yield started
 
 
 def _answers(url: str) -> bool:
     try:
-        return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5).ping()
+        return redis.Redis.from_url(url, socket_timeout=PROBE_SECONDS, socket_connect_timeout=PROBE_SECONDS).ping()
     except redis.RedisError:
         return False
-
-
-def start_redis_server(port: int) -> subprocess.Popen:
-    """A throwaway redis-server on loopback that keeps nothing on disk."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed and no Redis answers") if IN_CI else pytest.skip("no redis-server")
-    process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--enable-debug-command", "local"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not _answers(f"redis://127.0.0.1:{port}/0"):
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("throwaway redis-server did not start")
-        time.sleep(0.05)
-    return process
 
 
 @pytest.fixture(scope="session")
@@ -81,13 +81,8 @@ def redis_url():
     if _answers(url):
         yield url
         return
-    port = free_port()
-    process = start_redis_server(port)
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with Servers() as started:
+        yield started.redis().url
 
 
 @pytest.fixture
@@ -105,46 +100,3 @@ def delete_keys(redis_url: str, prefix: str) -> None:
         keys = list(client.scan_iter(pattern))
         if keys:
             client.delete(*keys)
-
-
-def start_gunicorn(port: int, workers: int = 2, **env) -> subprocess.Popen:
-    """gunicorn with the production config on loopback, in its own process group so that a test
-    can kill master and workers at once; returns once /healthz answers."""
-    environment = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
-                   "GUNICORN_ACCESSLOG": "", **env}
-    if "REDIS_URL" not in env:
-        environment.pop("REDIS_URL", None)
-    # Output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the workers' logging.
-    output = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
-                               cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    process.output = output
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("gunicorn did not start: " + stop_gunicorn(process)[-2000:])
-        time.sleep(0.1)
-
-
-def stop_gunicorn(process: subprocess.Popen) -> str:
-    """Stops it (gracefully if it still can) and returns what it printed."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-    process.output.seek(0)
-    text = process.output.read().decode(errors="replace")
-    process.output.close()
-    for name in ("metrics", "catalogs"):  # left behind when the master was killed, not stopped
-        shutil.rmtree(Path(tempfile.gettempdir()) / f"diffscore-{name}-{process.pid}", ignore_errors=True)
-    return text

@@ -16,12 +16,17 @@ import pytest
 import requests
 
 from service.benchmarks.loader import load_benchmarks
-from tests.conftest import IN_CI, ROOT, free_port, start_gunicorn, stop_gunicorn
+from tests.servers import IN_CI, ROOT, Servers, free_port, run
 
 pytestmark = pytest.mark.integration
 ROWS = 5000
 # These runs send thousands of rows a minute from one address: rate limits are not what they test.
 SERVICE_ENV = {"DIFFSCORE_RATE_LIMIT": "1000000 per minute", "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
+# Bounds on a stuck run, not on speed: a busy machine may take several times as long.
+BATCH_SECONDS = 600
+PROGRESS_SECONDS = 300
+STOP_SECONDS = 60
+BROWSER_SECONDS = 180
 
 
 def generate_portfolio(path, rows: int, seed: int = 7) -> None:
@@ -47,12 +52,27 @@ def generate_portfolio(path, rows: int, seed: int = 7) -> None:
                              rng.choice(["", "0.18", "0.3"])])
 
 
-def batch(input_path, output_path, base_url, *extra, wait=True):
-    command = [sys.executable, "-m", "scripts.batch_score", str(input_path), "-o", str(output_path),
-               "--base-url", base_url, "--chunk-size", "100", "--quiet", *extra]
-    if wait:
-        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def batch_command(input_path, output_path, base_url, *extra) -> list[str]:
+    return [sys.executable, "-m", "scripts.batch_score", str(input_path), "-o", str(output_path),
+            "--base-url", base_url, "--chunk-size", "100", "--quiet", *extra]
+
+
+def batch(*args):
+    """The script run to its end (one process, killed if it overruns)."""
+    return subprocess.run(batch_command(*args), cwd=ROOT, capture_output=True, text=True, timeout=BATCH_SECONDS)
+
+
+def batch_in_background(servers: Servers, *args):
+    """The script started, for a test to interrupt; stopped with the test if still running."""
+    return servers.start(batch_command(*args), "diffscore-batch")
+
+
+def wait_for_rows(count_rows, path, rows: int, client) -> None:
+    deadline = time.monotonic() + PROGRESS_SECONDS
+    while count_rows(path) < rows:
+        assert client.running, f"the batch client ended early: {client.stop()[-2000:]}"
+        assert time.monotonic() < deadline, f"fewer than {rows} rows written within {PROGRESS_SECONDS} s"
+        time.sleep(0.05)
 
 
 def rows_in(path) -> list[dict]:
@@ -128,18 +148,14 @@ def portfolio(tmp_path_factory):
 
 
 @pytest.fixture
-def service(redis_url, key_prefix):
-    port = free_port()
-    process = start_gunicorn(port, **SERVICE_ENV, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
-    yield port, process
-    if process.poll() is None:
-        stop_gunicorn(process)
+def service(servers, redis_url, key_prefix):
+    return servers.gunicorn(**SERVICE_ENV, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
 
 
 @pytest.fixture
 def proxy(service):
     def start(failure_rate):
-        server = FaultyProxy(free_port(), f"http://127.0.0.1:{service[0]}", failure_rate)
+        server = FaultyProxy(free_port(), service.url, failure_rate)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         started.append(server)
         return server
@@ -160,40 +176,28 @@ def test_5000_rows_end_to_end_with_5_percent_503s(portfolio, tmp_path, proxy):
     assert faulty.items_forwarded == ROWS
 
 
-def test_server_killed_and_restarted_half_way(portfolio, tmp_path, service, redis_url, key_prefix):
-    port, first = service
+def test_server_killed_and_restarted_half_way(portfolio, tmp_path, servers, service, redis_url, key_prefix):
     output = tmp_path / "scored.jsonl"
-    client = batch(portfolio, output, f"http://127.0.0.1:{port}", wait=False)
-    deadline = time.monotonic() + 120
-    while len(jsonl_rows(output)) < ROWS // 4:
-        assert time.monotonic() < deadline and client.poll() is None
-        time.sleep(0.05)
-    os.killpg(first.pid, signal.SIGKILL)
-    stop_gunicorn(first)
+    client = batch_in_background(servers, portfolio, output, service.url)
+    wait_for_rows(lambda path: len(jsonl_rows(path)), output, ROWS // 4, client)
+    service.kill()
+    service.stop()
     time.sleep(1.0)
-    restarted = start_gunicorn(port, **SERVICE_ENV, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
-    try:
-        _, stderr = client.communicate(timeout=600)
-        assert client.returncode == 0, stderr
-    finally:
-        stop_gunicorn(restarted)
+    servers.gunicorn(service.port, **SERVICE_ENV, REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=key_prefix)
+    assert client.wait(BATCH_SECONDS) == 0, client.stop()[-3000:]
     written = jsonl_rows(output)
     assert [r["row_id"] for r in written] == [f"r{i:05d}" for i in range(ROWS)]
     assert {r["status"] for r in written} == {"scored"}
 
 
-def test_interrupt_then_resume_scores_only_what_is_left(portfolio, tmp_path, proxy):
+def test_interrupt_then_resume_scores_only_what_is_left(portfolio, tmp_path, servers, proxy):
     counting = proxy(0.0)
     base = f"http://127.0.0.1:{counting.server_address[1]}"
     output = tmp_path / "scored.csv"
-    client = batch(portfolio, output, base, "--concurrency", "2", wait=False)
-    deadline = time.monotonic() + 120
-    while len(rows_in(output)) < ROWS // 5:
-        assert time.monotonic() < deadline and client.poll() is None
-        time.sleep(0.05)
-    client.send_signal(signal.SIGINT)
-    client.communicate(timeout=60)
-    assert client.returncode == 130
+    client = batch_in_background(servers, portfolio, output, base, "--concurrency", "2")
+    wait_for_rows(lambda path: len(rows_in(path)), output, ROWS // 5, client)
+    client.process.send_signal(signal.SIGINT)
+    assert client.wait(STOP_SECONDS) == 130, client.stop()[-3000:]
     done = rows_in(output)
     assert 0 < len(done) < ROWS and {r["status"] for r in done} == {"scored"}
     assert len({r["row_id"] for r in done}) == len(done)
@@ -206,7 +210,7 @@ def test_interrupt_then_resume_scores_only_what_is_left(portfolio, tmp_path, pro
 
 def test_bad_rows_are_reported_with_their_id_and_reason(tmp_path, service):
     output = tmp_path / "scored.csv"
-    process = batch(ROOT / "scripts" / "examples" / "portfolio.csv", output, f"http://127.0.0.1:{service[0]}")
+    process = batch(ROOT / "scripts" / "examples" / "portfolio.csv", output, service.url)
     assert process.returncode == 1
     assert "p-006: rejected" in process.stderr and "did you mean 'payments'" in process.stderr
     assert "p-007: invalid: compliance.cross_border: 'maybe' is not true/false" in process.stderr
@@ -224,8 +228,7 @@ def test_usage_and_connection_errors_exit_2(tmp_path):
 
 def test_report_is_self_contained_and_renders_in_chromium(tmp_path, service):
     output, report = tmp_path / "scored.csv", tmp_path / "report.html"
-    process = batch(ROOT / "scripts" / "examples" / "portfolio.csv", output, f"http://127.0.0.1:{service[0]}",
-                    "--report", str(report))
+    process = batch(ROOT / "scripts" / "examples" / "portfolio.csv", output, service.url, "--report", str(report))
     assert process.returncode == 1
     page = report.read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page
@@ -235,11 +238,11 @@ def test_report_is_self_contained_and_renders_in_chromium(tmp_path, service):
     if chromium is None:
         pytest.fail("chromium is not installed") if IN_CI else pytest.skip("chromium is not installed")
     screenshot = tmp_path / "report.png"
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run",
-                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600",
-                    f"--screenshot={screenshot}", report.as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    status, printed = run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                           "--disable-component-update", "--disable-sync", "--no-first-run",
+                           f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600",
+                           f"--screenshot={screenshot}", report.as_uri()], "chromium", BROWSER_SECONDS)
+    assert status == 0, printed[-3000:]
     assert screenshot.stat().st_size > 20_000
     if os.environ.get("KEEP_SCREENSHOT"):
         shutil.copy(screenshot, os.environ["KEEP_SCREENSHOT"])

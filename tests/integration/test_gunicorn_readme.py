@@ -2,13 +2,13 @@
 
 import json
 import re
-import subprocess
 import uuid
 
 import pytest
 import requests
 
-from tests.conftest import ROOT, delete_keys, free_port, start_gunicorn, stop_gunicorn
+from tests.conftest import delete_keys
+from tests.servers import ROOT, Servers, run as run_to_end
 
 pytestmark = pytest.mark.integration
 README_BASE = "http://127.0.0.1:8000"
@@ -22,20 +22,22 @@ def readme_examples() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def server(redis_url):
     """Two workers sharing Redis, as deployed: a catalog registered through one is seen by both."""
-    port = free_port()
     prefix = f"diffscore-test-{uuid.uuid4().hex[:12]}"
-    process = start_gunicorn(port, GUNICORN_ACCESSLOG="-", REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=prefix)
-    yield f"http://127.0.0.1:{port}"
-    output = stop_gunicorn(process)
-    delete_keys(redis_url, prefix)
+    try:
+        with Servers() as servers:
+            gunicorn = servers.gunicorn(GUNICORN_ACCESSLOG="-", REDIS_URL=redis_url, DIFFSCORE_REDIS_KEY_PREFIX=prefix)
+            yield gunicorn.url
+            output = gunicorn.stop()
+    finally:
+        delete_keys(redis_url, prefix)
     assert "Traceback" not in output, output[-3000:]
 
 
 def run(example: str, base: str) -> dict:
     command = readme_examples()[example].replace(README_BASE, base)
-    result = subprocess.run(["bash", "-c", command], capture_output=True, timeout=30, text=True)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    status, output = run_to_end(["bash", "-c", command], example, seconds=60)
+    assert status == 0, output
+    return json.loads(output)
 
 
 def test_readme_has_the_examples():
@@ -64,7 +66,7 @@ def test_listing_examples(server):
 
 
 def test_access_log_and_request_id(server):
-    response = requests.get(f"{server}/healthz", headers={"X-Request-ID": "trace-42"}, timeout=5)
+    response = requests.get(f"{server}/healthz", headers={"X-Request-ID": "trace-42"}, timeout=10)
     assert response.headers["X-Request-ID"] == "trace-42"
 
 

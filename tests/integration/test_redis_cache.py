@@ -8,7 +8,7 @@ import redis
 from service import create_app
 from service.api.examples import NEV_INSURANCE_EN, SOCIAL_CREDIT_EN
 from service.settings import Settings
-from tests.conftest import free_port, start_redis_server
+from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 SCORES = ("differentiation", "homogeneity_risk", "compliance_risk", "recommendations", "nearest_benchmarks")
@@ -58,29 +58,22 @@ def test_closed_port_degrades_to_computing_the_same_answer(reference):
     assert ready.get_json()["status"] == "degraded" and ready.get_json()["cache"]["redis"] == "degraded"
 
 
-def test_redis_stopped_mid_run_then_back(reference):
-    port = free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    server = start_redis_server(port)
-    try:
-        client = redis_app(url, "diffscore-test-outage", breaker_reset_seconds=0.2)
-        assert client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()["meta"]["cache"]["source"] == "computed"
-        assert client.get("/readyz").get_json()["cache"]["redis"] == "up"
-        server.terminate()
-        server.wait(timeout=10)
-        for profile, name in ((SOCIAL_CREDIT_EN, "credit"), (NEV_INSURANCE_EN, "nev")):
-            response = client.post("/v1/scores", json=profile)
-            assert response.status_code == 200
-            assert scores(response.get_json()) == reference[name]
-        assert client.get("/readyz").get_json()["status"] == "degraded"
-        server = start_redis_server(port)
-        time.sleep(0.3)
-        assert client.get("/readyz").get_json()["cache"]["redis"] == "up"
-        fresh = redis_app(url, "diffscore-test-outage")
-        assert fresh.post("/v1/scores", json=SOCIAL_CREDIT_EN).status_code == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+def test_redis_stopped_mid_run_then_back(reference, servers):
+    server = servers.redis()
+    client = redis_app(server.url, "diffscore-test-outage", breaker_reset_seconds=0.2)
+    assert client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()["meta"]["cache"]["source"] == "computed"
+    assert client.get("/readyz").get_json()["cache"]["redis"] == "up"
+    server.stop()
+    for profile, name in ((SOCIAL_CREDIT_EN, "credit"), (NEV_INSURANCE_EN, "nev")):
+        response = client.post("/v1/scores", json=profile)
+        assert response.status_code == 200
+        assert scores(response.get_json()) == reference[name]
+    assert client.get("/readyz").get_json()["status"] == "degraded"
+    servers.redis(server.port)
+    time.sleep(0.3)
+    assert client.get("/readyz").get_json()["cache"]["redis"] == "up"
+    fresh = redis_app(server.url, "diffscore-test-outage")
+    assert fresh.post("/v1/scores", json=SOCIAL_CREDIT_EN).status_code == 200
 
 
 def test_a_new_benchmark_version_never_reads_old_entries(redis_url, key_prefix, benchmarks):

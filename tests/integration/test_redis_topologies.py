@@ -1,8 +1,6 @@
 """REDIS_URL forms for Redis Sentinel and Redis Cluster, against real servers started here."""
 
 import shutil
-import subprocess
-import time
 
 import pytest
 import redis
@@ -10,29 +8,11 @@ import redis
 from service import create_app
 from service.api.examples import NEV_INSURANCE_EN
 from service.settings import Settings
-from tests.conftest import IN_CI, free_port, start_redis_server
+from tests.servers import IN_CI, free_port, run, wait_until
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for(check, what: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if check():
-                return
-        except redis.RedisError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not come up")
-        time.sleep(0.1)
-
-
-def stop(processes) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.wait(timeout=10)
+# Forming a cluster or electing a primary is seconds of gossip: bounds on a stuck set-up, not on speed.
+SETUP_SECONDS = 120
 
 
 def shared_through(url: str) -> None:
@@ -55,18 +35,14 @@ def binary():
     return path
 
 
-def test_sentinel_url(tmp_path, binary):
-    primary_port, sentinel_port = free_port(), free_port()
-    primary = start_redis_server(primary_port)
+def test_sentinel_url(tmp_path, binary, servers):
+    primary, sentinel_port = servers.redis(), free_port()
     config = tmp_path / "sentinel.conf"
-    config.write_text(f"port {sentinel_port}\nbind 127.0.0.1\nsentinel monitor diffscore 127.0.0.1 {primary_port} 1\n")
-    sentinel = subprocess.Popen([binary, str(config), "--sentinel"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        probe = redis.Redis(port=sentinel_port, socket_timeout=1)
-        wait_for(lambda: probe.sentinel_get_master_addr_by_name("diffscore"), "sentinel")
-        shared_through(f"redis+sentinel://127.0.0.1:{sentinel_port}/diffscore")
-    finally:
-        stop([sentinel, primary])
+    config.write_text(f"port {sentinel_port}\nbind 127.0.0.1\nsentinel monitor diffscore 127.0.0.1 {primary.port} 1\n")
+    probe = redis.Redis(port=sentinel_port, socket_timeout=2, socket_connect_timeout=2)
+    servers.start([binary, config, "--sentinel"], f"redis sentinel on port {sentinel_port}",
+                  ready=lambda: probe.sentinel_get_master_addr_by_name("diffscore"), errors=(redis.RedisError,))
+    shared_through(f"redis+sentinel://127.0.0.1:{sentinel_port}/diffscore")
 
 
 def cluster_port() -> int:
@@ -77,18 +53,13 @@ def cluster_port() -> int:
             return port
 
 
-def test_cluster_url(tmp_path, binary):
+def test_cluster_url(tmp_path, servers):
     ports = [cluster_port() for _ in range(3)]
-    nodes = [subprocess.Popen([binary, "--port", str(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                               "--cluster-config-file", str(tmp_path / f"nodes-{p}.conf"), "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
-    try:
-        for port in ports:
-            wait_for(lambda port=port: redis.Redis(port=port, socket_timeout=1).ping(), f"cluster node {port}")
-        subprocess.run(["redis-cli", "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports),
-                        "--cluster-replicas", "0", "--cluster-yes"], check=True, capture_output=True, timeout=60)
-        wait_for(lambda: redis.Redis(port=ports[0]).cluster("info")["cluster_state"] == "ok", "cluster")
-        shared_through(f"redis+cluster://127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}")
-    finally:
-        stop(nodes)
+    for port in ports:
+        servers.redis(port, "--cluster-enabled", "yes", "--cluster-config-file", str(tmp_path / f"nodes-{port}.conf"))
+    status, output = run(["redis-cli", "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports),
+                          "--cluster-replicas", "0", "--cluster-yes"], "redis-cli --cluster create", SETUP_SECONDS)
+    assert status == 0, output
+    probe = redis.Redis(port=ports[0], socket_timeout=2, socket_connect_timeout=2)
+    wait_until(lambda: probe.cluster("info")["cluster_state"] == "ok", "cluster", (redis.RedisError,), SETUP_SECONDS)
+    shared_through(f"redis+cluster://127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}")
