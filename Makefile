@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Generated cases per operation in make test's contract fuzz; make test-all runs test_fuzz.py's default.
+QUICK_FUZZ_EXAMPLES ?= 10
 
-.PHONY: run test lint openapi clean
+.PHONY: run test test-all lint openapi clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +17,12 @@ $(STAMP): setup.cfg pyproject.toml
 run: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py service.wsgi:app
 
+# What a contributor runs: unit and API tests and a short contract fuzz, about a minute, no server.
 test: $(STAMP)
+	FUZZ_EXAMPLES=$(QUICK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -m "not integration and not slow"
+
+# Everything (CI runs this): adds real gunicorn and Redis (integration, faults, load) and the full fuzz.
+test-all: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
