@@ -19,6 +19,15 @@ if IN_CI:
     hypothesis.settings.load_profile("ci")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """A test that starts a process or needs Redis is an integration test, marked so or not: make test
+    (-m "not integration") never waits on a server. First, so that -m sees the marker."""
+    for item in items:
+        if {"servers", "redis_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_process_outlives_the_run():
     """The net under tests/servers.py: whatever a test started and left running is stopped here,
