@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/bandit -q -r service scripts
 	$(BIN)/hadolint Dockerfile
 	scripts/lint_openapi.sh
+	PYTHON=$(PYTHON) scripts/lint_deploy.sh
 
 openapi: $(STAMP)
 	FLASK_APP=service.wsgi:app $(BIN)/flask openapi write --format=yaml openapi.yaml
