@@ -20,10 +20,11 @@ OPEN_ENDPOINTS = {"health.healthz", "health.readyz", "docs_assets.openapi_yaml",
                   "api-docs.openapi_swagger_ui", "api-docs.openapi_redoc", "metrics.metrics"}
 DOCS_PAGES = ("/docs", "/redoc")
 CONTENT_SECURITY = {
-    # Swagger UI's "Try it out" fetches this same origin (connect-src); ReDoc runs its search in a
-    # worker made from a blob: URL.
+    # Swagger UI's "Try it out" fetches this same origin (connect-src); ReDoc inlines its icon font
+    # (font-src data:) and runs its search in a worker made from a blob: URL.
     "docs": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'",
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+            "frame-ancestors 'none'",
     "api": "default-src 'none'; frame-ancestors 'none'",
 }
 
