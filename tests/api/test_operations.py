@@ -8,17 +8,11 @@ from importlib.metadata import version
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from service import create_app
 from service.scoring import MODEL_VERSION
 from service.settings import Settings
 
 SCRAPER_ACCEPT = ("application/openmetrics-text;version=1.0.0;escaping=underscores,"
                   "text/plain;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1")
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings())
 
 
 def _parameters(content_type: str) -> list[str]:
@@ -56,15 +50,18 @@ def test_log_lines_carry_an_iso_8601_time_with_its_offset(app):
     assert line["level"] == "INFO" and line["message"] == "request"
 
 
-def test_required_keys_without_any_key_refuse_to_start():
-    with pytest.raises(RuntimeError, match="DIFFSCORE_REQUIRE_API_KEYS"):
-        create_app(Settings.from_env({"DIFFSCORE_REQUIRE_API_KEYS": "true"}))
+def test_required_keys_without_any_key_refuse_to_start(make_app, tmp_path):
+    empty = tmp_path / "api-keys"  # a mounted Secret whose entry is empty
+    empty.write_text("", encoding="utf-8")
+    for settings in ({}, {"api_keys_file": str(empty)}):
+        with pytest.raises(RuntimeError, match="DIFFSCORE_REQUIRE_API_KEYS"):
+            make_app(require_api_keys=True, **settings)
 
 
-def test_required_keys_with_a_key_file_start_and_demand_a_key(tmp_path):
+def test_required_keys_with_a_key_file_start_and_demand_a_key(make_app, tmp_path):
     keys = tmp_path / "api-keys"
     keys.write_text("planner:score:" + "ab" * 32 + "\n", encoding="utf-8")
-    app = create_app(Settings.from_env({"DIFFSCORE_REQUIRE_API_KEYS": "1", "DIFFSCORE_API_KEYS_FILE": str(keys)}))
+    app = make_app(require_api_keys=True, api_keys_file=str(keys))
     assert app.test_client().get("/v1/taxonomy").status_code == 401
 
 

@@ -11,7 +11,6 @@ import os
 import posixpath
 import shlex
 import shutil
-import subprocess
 import sys
 import sysconfig
 from fnmatch import fnmatchcase
@@ -20,9 +19,11 @@ from pathlib import Path
 import pytest
 from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 
+from tests.servers import ROOT
+
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 PIP_SECONDS = 300
+RUN_SECONDS = 60
 
 
 class DockerIgnore:
@@ -127,21 +128,28 @@ def test_the_context_holds_both_packages_and_no_tests_or_environments():
     assert not [f for f in context if f.startswith((".venv/", ".tools/", ".git/", "tests/")) or "__pycache__" in f]
 
 
-def test_image_files_install_and_diffscore_batch_runs(tmp_path):
+def test_image_files_install_and_diffscore_batch_runs(tmp_path, servers):
     app = replay_copies(ROOT, build_context(ROOT), tmp_path / "image")
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", "--target", str(target), str(app)],
-                   check=True, capture_output=True, timeout=PIP_SECONDS, cwd=tmp_path)
+    status, output = servers.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                                  "--no-build-isolation", "--disable-pip-version-check", "--target", target, app],
+                                 "pip install", PIP_SECONDS)
+    assert status == 0, output[-3000:]
     script = target / "bin" / "diffscore-batch"
     assert script.exists()
-    # -S: no site-packages .pth files (so no editable finder pointing back at this checkout); the
-    # dependencies come from this venv's site-packages after the installed copy.
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_path("purelib")])}
-    result = subprocess.run([sys.executable, "-S", str(script), "--help"], capture_output=True, text=True,
-                            timeout=60, cwd=tmp_path, env=environment)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: diffscore-batch") and "--output" in result.stdout
-    origin = subprocess.run([sys.executable, "-S", "-c", "import scripts.batch_score as m; print(m.__file__)"],
-                            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment)
-    assert Path(origin.stdout.strip()).is_relative_to(target), origin.stderr
+    # -S: no site-packages .pth files (so no editable finder pointing back at this checkout); -P: not
+    # the working directory (the checkout) either. The dependencies come from this venv's
+    # site-packages, after the installed copy.
+    isolated = {"PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_path("purelib")])}
+    status, output = _run(servers, [sys.executable, "-S", "-P", script, "--help"], **isolated)
+    assert status == 0, output[-3000:]
+    assert output.startswith("usage: diffscore-batch") and "--output" in output
+    status, origin = _run(servers, [sys.executable, "-S", "-P", "-c",
+                                    "import scripts.batch_score as m; print(m.__file__)"], **isolated)
+    assert status == 0 and Path(origin.strip()).is_relative_to(target), origin
+
+
+def _run(servers, command: list, **env: str) -> tuple[int, str]:
+    process = servers.start(command, " ".join(map(str, command[-2:])), **env)
+    status = process.wait(RUN_SECONDS)
+    return status, process.stop()

@@ -7,7 +7,6 @@ import itertools
 import json
 import re
 import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -30,9 +29,9 @@ BROWSER_SECONDS = 120
 
 
 @pytest.fixture(scope="module")
-def service():
+def service(report_data):
     """The real app on a loopback port in this process, counting the profiles sent to the batch endpoint."""
-    app = create_app(Settings())
+    app = create_app(Settings(), report_data)
     sent = []
 
     @app.before_request
@@ -48,15 +47,16 @@ def service():
     thread.join(timeout=10)
 
 
-def batch(input_path, output_path, base_url, *extra):
-    return subprocess.run([sys.executable, "-m", "scripts.batch_score", str(input_path), "-o", str(output_path),
-                           "--base-url", base_url, "--quiet", *extra],
-                          cwd=ROOT, capture_output=True, text=True, timeout=BATCH_SECONDS)
+def batch(servers, input_path, output_path, base_url) -> int:
+    """diffscore-batch run to its end (tests/servers.py stops it, and whatever it started, on every path)."""
+    status, _ = servers.run([sys.executable, "-m", "scripts.batch_score", input_path, "-o", output_path,
+                             "--base-url", base_url, "--quiet"], "diffscore-batch", BATCH_SECONDS)
+    return status
 
 
-def test_csv_output_starts_with_one_bom_and_keeps_chinese_names(tmp_path, service):
+def test_csv_output_starts_with_one_bom_and_keeps_chinese_names(tmp_path, servers, service):
     output = tmp_path / "scored.csv"
-    assert batch(EXAMPLES / "portfolio.csv", output, service[0]).returncode == 1  # the examples hold bad rows
+    assert batch(servers, EXAMPLES / "portfolio.csv", output, service[0]) == 1  # the examples hold bad rows
     data = output.read_bytes()
     assert data.startswith(BOM) and data.count(BOM) == 1
     rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines()))
@@ -76,30 +76,30 @@ def test_appending_never_repeats_the_bom_and_jsonl_has_none(tmp_path):
     assert [r["row_id"] for r in csv_output.read()] == ["r1", "r2"]
 
 
-def test_resume_reads_a_bom_output_and_scores_only_what_is_left(tmp_path, service):
+def test_resume_reads_a_bom_output_and_scores_only_what_is_left(tmp_path, servers, service):
     base, sent = service
     output = tmp_path / "scored.csv"
-    batch(EXAMPLES / "portfolio.csv", output, base)
+    batch(servers, EXAMPLES / "portfolio.csv", output, base)
     complete = output.read_bytes()
     lines = complete.decode("utf-8-sig").splitlines(keepends=True)
     output.write_bytes(BOM + "".join(lines[:3]).encode())  # header and two rows, as an interrupted run leaves it
     before = sum(sent)
-    rerun = batch(EXAMPLES / "portfolio.csv", output, base)
+    rerun = batch(servers, EXAMPLES / "portfolio.csv", output, base)
     rows = list(csv.DictReader(complete.decode("utf-8-sig").splitlines()))
     resumable = [r for r in rows if r["status"] in ("scored", "rejected")]  # invalid rows are never sent
-    assert rerun.returncode == 1
+    assert rerun == 1
     assert sum(sent) - before == len(resumable) - 2
     assert output.read_bytes().count(BOM) == 1
     assert [r["row_id"] for r in OutputFile(output).read()] == [r["row_id"] for r in rows]
 
 
-def test_summary_file_lists_the_outcome_and_every_problem_row(tmp_path, service):
+def test_summary_file_lists_the_outcome_and_every_problem_row(tmp_path, servers, service):
     output = tmp_path / "scored.csv"
-    process = batch(EXAMPLES / "portfolio.csv", output, service[0])
+    status = batch(servers, EXAMPLES / "portfolio.csv", output, service[0])
     summary = json.loads(summary_path(output).read_text(encoding="utf-8"))
     rows = OutputFile(output).read()
     assert summary_path(output).name == "scored.csv.summary.json"
-    assert summary["exit_code"] == process.returncode == 1
+    assert summary["exit_code"] == status == 1
     assert summary["rows"] == len(rows) and summary["scored"] == sum(r["status"] == "scored" for r in rows)
     assert summary["statuses"] == {s: sum(r["status"] == s for r in rows) for s in {r["status"] for r in rows}}
     problems = {p["row_id"]: p for p in summary["problems"]}
@@ -178,17 +178,18 @@ document.getElementById('result').textContent = JSON.stringify({labels: boxes.le
 </script></body></html>"""
 
 
-def test_labels_do_not_overprint_as_chromium_lays_out_the_text(tmp_path):
+def test_labels_do_not_overprint_as_chromium_lays_out_the_text(tmp_path, servers):
     """The same check with the glyph boxes a browser measures, not the estimate the placement uses."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("chromium is not installed (tests/integration/test_batch_script.py requires it in CI)")
     page = tmp_path / "map.html"
     page.write_text(MEASURE % positioning_map(crowded_records(), []), encoding="utf-8")
-    dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--disable-sync", "--no-first-run",
-                          f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=BROWSER_SECONDS, check=True).stdout
+    status, dom = servers.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                               "--disable-component-update", "--disable-sync", "--no-first-run",
+                               f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+                              "chromium", BROWSER_SECONDS)
+    assert status == 0, dom[-3000:]
     result = json.loads(re.search(r'<pre id="result">([^<]*)</pre>', dom).group(1).replace("&quot;", '"'))
     assert result["labels"] == len(crowded_records()) + 2 * len(QUADRANTS)
     assert result["clashes"] == []
