@@ -39,12 +39,12 @@ FILES = ("vocabulary.yaml", "market.yaml", "catalog.yaml", "rules.yaml", "weight
 # A large catalog may come as JSON lines instead of catalog.yaml: read one product at a time, its
 # peak memory stays flat (PyYAML builds the whole node tree of a document before any object).
 CATALOG_LINES = "catalog.jsonl"
-# What a remedy may do to a field of each shape, and the values it may set.
-_REMEDY_ACTIONS = {"terms": ("add", "remove"), "domain": ("set",), "flag": ("set",), "level": ("set",),
-                   "rate": ("set",)}
 # Each profile field as (path, attribute name, in compliance, vocabulary kind or None), read once:
 # a large catalog builds a profile per product.
 _LAYOUT = tuple((f.path, f.name, f.in_compliance, f.fact if f.shape == "terms" else None) for f in PROFILE_FIELDS)
+# What a remedy may do to a field of each shape, and the values it may set.
+_REMEDY_ACTIONS = {"terms": ("add", "remove"), "domain": ("set",), "flag": ("set",), "level": ("set",),
+                   "rate": ("set",)}
 _REMEDY_VALUES = {"flag": lambda v: type(v) is bool, "level": lambda v: v in CERTIFICATION_LEVELS,
                   "rate": lambda v: type(v) in (int, float) and not isinstance(v, bool) and v >= 0}
 
