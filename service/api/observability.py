@@ -6,6 +6,7 @@ import sys
 import time
 from importlib.metadata import version
 
+from service.api.security import requires
 from flask import Blueprint, Response, g, request
 from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 from prometheus_client.exposition import choose_encoder
@@ -54,6 +55,7 @@ def record(response):
 
 
 @bp.get("/metrics")
+@requires(None)
 def metrics():
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

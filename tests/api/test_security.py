@@ -94,3 +94,11 @@ def test_metrics_count_requests_and_cache_look_ups(client):
     assert 'diffscore_requests_total{method="POST",route="/v1/scores",status="200"}' in text
     assert "diffscore_benchmark_lookups_total" in text and "diffscore_request_seconds_bucket" in text
     assert 'diffscore_scores_count{score="compliance_risk"}' in text
+
+
+def test_every_view_says_which_role_it_needs(app):
+    """A view without @requires would be admin-only (fail closed); every one of ours carries the mark."""
+    from service.api.security import LIBRARY_OPEN
+    unmarked = [name for name, view in app.view_functions.items()
+                if name not in LIBRARY_OPEN and name != "static" and not hasattr(view, "required_role")]
+    assert unmarked == []

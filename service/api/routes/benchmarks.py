@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE
 
+from service.api.security import requires
 from service.api.conditional import conditional
 from service.api.context import services
 from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, problems
@@ -12,6 +13,7 @@ blp = ApiBlueprint("benchmarks", __name__, url_prefix="/v1", description="Benchm
 
 
 @blp.route("/benchmarks", methods=["GET"])
+@requires("read")
 @blp.doc(operationId="listBenchmarks")
 @conditional(blp)
 @blp.arguments(BenchmarkQuerySchema, location="query", unknown=RAISE)
@@ -46,6 +48,7 @@ def list_benchmarks(query):
 
 
 @blp.route("/benchmarks/<string:benchmark_id>", methods=["GET"])
+@requires("read")
 @blp.doc(operationId="getBenchmark")
 @blp.response(200, BenchmarkSchema)
 @problems(blp, 404, *ACCESS_PROBLEMS)

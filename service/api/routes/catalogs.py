@@ -2,6 +2,7 @@
 
 import re
 
+from service.api.security import requires
 from service.api.conditional import conditional
 from service.api.context import services
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
@@ -13,6 +14,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 @blp.route("/catalogs", methods=["GET"])
+@requires("read")
 @blp.doc(operationId="listCatalogs")
 @conditional(blp)
 @blp.response(200, CatalogListSchema)
@@ -27,6 +29,7 @@ def list_catalogs():
 
 
 @blp.route("/catalogs/<string:name>", methods=["PUT"])
+@requires("admin")
 @blp.doc(operationId="putCatalog")
 @blp.arguments(CatalogInSchema)
 @blp.response(200, CatalogSchema)

@@ -3,6 +3,7 @@
 from flask import g
 from marshmallow import RAISE
 
+from service.api.security import requires
 from service.api.context import services
 from service.api.examples import COMPARE_EXAMPLES
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems, strict_handling
@@ -24,6 +25,7 @@ _SET_FIELDS = {
 
 
 @blp.route("/compare", methods=["POST"])
+@requires("score")
 @blp.doc(operationId="compareVariants")
 @blp.arguments(CompareInSchema, examples=COMPARE_EXAMPLES)
 @blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)

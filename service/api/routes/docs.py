@@ -7,6 +7,7 @@ flask-smorest's (/docs, /redoc)."""
 from importlib.resources import files
 
 import yaml
+from service.api.security import requires
 from flask import Blueprint, current_app, send_from_directory
 
 SWAGGER_UI_DIR = files("flask_swagger_ui") / "dist"
@@ -19,16 +20,19 @@ bp = Blueprint("docs_assets", __name__)
 
 
 @bp.get("/docs/assets/<path:filename>")
+@requires(None)
 def swagger_assets(filename):
     return send_from_directory(SWAGGER_UI_DIR, filename, max_age=ASSET_MAX_AGE)
 
 
 @bp.get("/docs/assets/redoc/<path:filename>")
+@requires(None)
 def redoc_assets(filename):
     return send_from_directory(REDOC_DIR, filename, max_age=ASSET_MAX_AGE)
 
 
 @bp.get("/favicon.ico")
+@requires(None)
 def favicon():
     """Browsers ask every origin for it; Swagger UI's icon answers instead of a 404 in the console."""
     return send_from_directory(SWAGGER_UI_DIR, "favicon-32x32.png", mimetype="image/png", max_age=ASSET_MAX_AGE)
@@ -41,5 +45,6 @@ def spec_yaml() -> str:
 
 
 @bp.get("/openapi.yaml")
+@requires(None)
 def openapi_yaml():
     return current_app.response_class(spec_yaml(), mimetype="application/yaml")

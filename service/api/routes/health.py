@@ -1,6 +1,7 @@
 """Liveness and readiness; readiness reports a Redis outage as degraded without failing."""
 
 
+from service.api.security import requires
 from service.api.context import services
 from service.api.routes import ApiBlueprint
 from service.api.schemas import HealthSchema, ReadinessSchema
@@ -9,6 +10,7 @@ blp = ApiBlueprint("health", __name__, description="Health checks for load balan
 
 
 @blp.route("/healthz", methods=["GET"])
+@requires(None)
 @blp.doc(operationId="checkLiveness")
 @blp.response(200, HealthSchema)
 def healthz():
@@ -20,6 +22,7 @@ def healthz():
 
 
 @blp.route("/readyz", methods=["GET"])
+@requires(None)
 @blp.doc(operationId="checkReadiness")
 @blp.response(200, ReadinessSchema)
 def readyz():

@@ -1,5 +1,6 @@
 """POST /v1/profiles/extract: a product blurb in, a draft profile of canonical terms out."""
 
+from service.api.security import requires
 from service.api.context import services
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems
 from service.api.schemas import ExtractInSchema, ExtractOutSchema
@@ -12,6 +13,7 @@ blp = ApiBlueprint("profiles", __name__, url_prefix="/v1", description="Profiles
 
 
 @blp.route("/profiles/extract", methods=["POST"])
+@requires("score")
 @blp.doc(operationId="extractProfile")
 @blp.arguments(ExtractInSchema)
 @blp.response(200, ExtractOutSchema)

@@ -3,6 +3,7 @@
 from flask import g, request
 from marshmallow import RAISE, ValidationError
 
+from service.api.security import requires
 from service.api.context import services
 from service.api.errors import service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
@@ -15,6 +16,7 @@ blp = ApiBlueprint("scores", __name__, url_prefix="/v1", description="Score prod
 
 
 @blp.route("/scores", methods=["POST"])
+@requires("score")
 @blp.doc(operationId="scoreProfile")
 @blp.arguments(ProfileInSchema, examples=PROFILE_EXAMPLES)
 @blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
@@ -35,6 +37,7 @@ def post_score(profile, query):
 
 
 @blp.route("/scores/batch", methods=["POST"])
+@requires("score")
 @blp.doc(operationId="scoreBatch")
 @blp.arguments(BatchInSchema, examples=BATCH_EXAMPLES)
 @blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)

@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE
 
+from service.api.security import requires
 from service.api.conditional import conditional
 from service.api.context import services
 from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, problems
@@ -11,6 +12,7 @@ blp = ApiBlueprint("taxonomy", __name__, url_prefix="/v1", description="The acce
 
 
 @blp.route("/taxonomy", methods=["GET"])
+@requires("read")
 @blp.doc(operationId="getTaxonomy")
 @conditional(blp)
 @blp.arguments(TaxonomyQuerySchema, location="query", unknown=RAISE)
