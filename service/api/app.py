@@ -94,8 +94,8 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
         },
     )
     raw, report_entries, benchmarks = data or load_data(settings)
-    cache = build_cache(settings)
-    catalogs = CatalogRegistry(raw, report_entries, benchmarks, cache, settings.redis_key_prefix,
+    cache, store = build_cache(settings)
+    catalogs = CatalogRegistry(raw, report_entries, benchmarks, store, settings.redis_key_prefix,
                                settings.catalog_refresh_seconds)
     catalogs.load_files(settings.benchmark_paths)
     app.extensions["diffscore"] = Services(settings, benchmarks, cache, catalogs, TermFinder(benchmarks.vocabulary))
