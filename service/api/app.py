@@ -20,7 +20,8 @@ from service.settings import Settings
 from service.vocabulary import TermFinder
 from service.api import cors, errors, nullable, observability, security
 from service.api.context import Services, services
-from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy
+from service.api.json import OrjsonProvider
+from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy, white_space
 from service.api.schemas import ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     """`data` is what load_data returned for the same benchmark path; read afresh when omitted."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.update(
         MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.catalog_max_body_bytes),
         API_TITLE="Fintech differentiation scoring API",
