@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
                        "description": "Required when the service has keys configured (DIFFSCORE_API_KEYS)."})
 
     # blueprints
-    for module in (scores, compare, profiles, catalog_routes, taxonomy, benchmark_routes, health):
+    for module in (scores, compare, white_space, profiles, catalog_routes, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(observability.bp)

@@ -159,6 +159,15 @@ class FactorInputSchema(Schema):
     value = fields.Raw(allow_none=True)
 
 
+class InteractionSchema(Schema):
+    kind = fields.String(metadata={"description": "Vocabulary kind of the shared term."})
+    code = fields.String(metadata={"description": "The term that both differentiates and drives compliance risk."})
+    differentiation_factor = fields.String(attribute="differentiation",
+                                           metadata={"description": "The differentiation factor that rests on it."})
+    compliance_rule = fields.String(attribute="compliance", metadata={"description": "The compliance rule it fires."})
+    sections = fields.List(fields.String(), metadata={"description": "Report sections cited."})
+
+
 class FactorSchema(Schema):
     code = fields.String(metadata={"description": "Stable reason code."})
     label_en = fields.String(attribute="en")
@@ -167,6 +176,9 @@ class FactorSchema(Schema):
     principal = fields.Boolean(metadata={"description": "One of the (at most four) principal reasons."})
     input = fields.Method("dump_input", metadata={"description": "The input value that triggered the factor."})
     evidence = fields.Nested(EvidenceSchema)
+    interaction = fields.Nested(InteractionSchema, allow_none=True, dump_default=None, metadata={
+        "description": "Set when the factor's input is also behind a factor of the other score (a differentiator "
+                       "that is a compliance driver); the label says so in both scores."})
 
     def dump_input(self, factor):
         return None if factor.field is None else {"field": factor.field, "value": factor.value}
@@ -215,15 +227,66 @@ class EffectSchema(Schema):
     compliance_risk = fields.Float()
 
 
+class WhySchema(Schema):
+    text_en = fields.String(attribute="en")
+    text_zh = fields.String(attribute="zh")
+    sections = fields.List(fields.String(), metadata={"description": "Report sections cited."})
+    benchmarks = fields.List(fields.String(), metadata={"description": "Catalog cases that made this move."})
+    figures = fields.List(fields.Nested(FigureSchema))
+
+
 class RecommendationSchema(Schema):
     action = fields.String(attribute="edit.action", metadata={"enum": ["add", "remove", "set"]})
     field = fields.String(attribute="edit.field")
     value = fields.Raw(attribute="edit.value")
-    label_en = fields.String(attribute="en")
+    label_en = fields.String(attribute="en", metadata={"description": "The move as an action."})
     label_zh = fields.String(attribute="zh")
-    effect = fields.Nested(EffectSchema, metadata={"description": "Score changes measured by re-scoring the edited profile."})
-    gain = fields.Float(metadata={"description": "differentiation - homogeneity_risk - compliance_risk change."})
+    stage = fields.String(metadata={"enum": ["fix", "improve"], "description": (
+        "fix: a missing mandatory control or a red line, listed first (fix before grow); improve: the rest, "
+        "by measured gain.")})
+    errc = fields.String(metadata={"enum": ["eliminate", "reduce", "raise", "create"],
+                                   "description": "The Blue Ocean move (ERRC grid)."})
+    fit = fields.Float(allow_none=True, metadata={
+        "description": "An addition's fit (0-1) with the product's core; null for fixes and removals."})
+    why = fields.Nested(WhySchema, metadata={
+        "description": "Why it fits this product: the report case and figures, or the rule behind a fix."})
+    effect = fields.Nested(EffectSchema, metadata={
+        "description": "Score changes as shown (0-100), measured by re-scoring the edited profile."})
+    effect_uncapped = fields.Nested(EffectSchema, metadata={
+        "description": "The same changes before the 0-100 bound: a fix shows its gain on a risk held at 100."})
+    gain = fields.Float(metadata={"description": "differentiation - homogeneity_risk - compliance_risk change, "
+                                                 "before the bound (what the list is ranked by)."})
     mandatory = fields.Boolean(metadata={"description": "Meets a mandatory requirement (licence, certification)."})
+
+
+class AdviceNoteSchema(Schema):
+    text_en = fields.String(attribute="en")
+    text_zh = fields.String(attribute="zh")
+    section = fields.String(metadata={"description": "Report section cited."})
+
+
+class TermRefSchema(Schema):
+    code = fields.String()
+    label_en = fields.String()
+    label_zh = fields.String()
+
+
+class OccupiedCellSchema(Schema):
+    technology = fields.Nested(TermRefSchema)
+    scenario = fields.Nested(TermRefSchema)
+    segment = fields.Nested(TermRefSchema)
+    shared = fields.Integer(metadata={"description": "Coordinates in common with the white-space cell (1 or 2)."})
+    benchmarks = fields.List(fields.String(), metadata={"description": "Benchmark products that occupy it."})
+
+
+class WhiteSpaceCellSchema(Schema):
+    technology = fields.Nested(TermRefSchema)
+    scenario = fields.Nested(TermRefSchema)
+    segment = fields.Nested(TermRefSchema)
+    fit = fields.Float(metadata={"description": "0-1: the cell's own coherence (its weaker scenario link)."})
+    product_fit = fields.Float(metadata={"description": "0-1: how well the cell's terms fit the product's core."})
+    nearest = fields.Nested(OccupiedCellSchema, allow_none=True,
+                            metadata={"description": "The occupied cell of the market sharing most coordinates."})
 
 
 class CacheMetaSchema(Schema):
@@ -493,3 +556,13 @@ class CatalogSchema(Schema):
 
 class CatalogListSchema(Schema):
     catalogs = fields.List(fields.Nested(CatalogSchema))
+
+
+class WhiteSpaceOutSchema(Schema):
+    domain = fields.String()
+    cells = fields.List(fields.Nested(WhiteSpaceCellSchema), metadata={
+        "description": "Coherent technology x scenario x segment cells of the market no benchmark occupies, "
+                       "closest to the product first."})
+    note = fields.Nested(AdviceNoteSchema, metadata={"description": "What white space is, with the report section."})
+    profile = fields.Nested(ProfileOutSchema)
+    meta = fields.Nested(MetaSchema)

@@ -46,6 +46,7 @@ class _Cited(Strict):
 class _TermList(_Cited):
     technology = codes()
     segment = codes()
+    partner = codes()
     data_source = codes()
 
 
@@ -93,21 +94,32 @@ def _factor(*placeholders: str, capped: bool = True) -> type[Strict]:
     }, name="FitFactor")
 
 
-class _Texts(Strict):
-    en = Template(("text", "other"), required=True)
-    zh = Template(("text", "other"), required=True)
+def _bilingual(*placeholders: str) -> type[Strict]:
+    return Strict.from_dict({"en": Template(placeholders, required=True), "zh": Template(placeholders, required=True)},
+                            name="FitText")
 
 
 class _Interaction(Strict):
     sections = List(Section(), required=True)
-    differentiation = Nested(_Texts, required=True)
-    compliance = Nested(_Texts, required=True)
+    differentiation = Nested(_bilingual("text", "other"), required=True)
+    compliance = Nested(_bilingual("text", "other"), required=True)
+
+
+class _Why(Strict):
+    pairing = Nested(_bilingual("text", "section"), required=True)
+    need = Nested(_bilingual("core", "text", "section"), required=True)
+    domain = Nested(_bilingual("core"), required=True)
+    family = Nested(_bilingual("core"), required=True)
+    cooccurrence = Nested(_bilingual("core", "text"), required=True)
+    inherited = Nested(_bilingual("via", "text"), required=True)
+    rule = Nested(_bilingual("text", "figure", "section"), required=True)
 
 
 class _Advice(Strict):
     max_per_field = Count(required=True)
     candidates_per_field = Count(required=True)
     create_when_market_users_at_most = Count(required=True)
+    why = Nested(_Why, required=True)
     exhausted = Nested(_Cited, required=True)
 
 
@@ -117,6 +129,7 @@ class _WhiteSpace(_Cited):
 
 class _Scoring(Strict):
     threshold = _share(required=True)
+    rare_pairing_seen_at_most = Count(required=True)
     focus_sprawl = Nested(_factor("items", "core"), required=True)
     focus_depth = Nested(_factor("label", "anchors"), required=True)
     generic_channel_only = Nested(_factor("label", capped=False), required=True)
@@ -187,8 +200,8 @@ class FitSource:
 class Fit:
     """Fit between any two terms of the fit kinds, as a matrix; leave-one-out matrices on demand."""
 
-    def __init__(self, tokens, static, sources, counts, counted, parents, parameters, generic, broad,
-                 red_lines, red_line_note, actions, scoring):
+    def __init__(self, tokens, static, sources, counts, counted, parents, foreign_domains, parameters, generic,
+                 broad, red_lines, red_line_note, actions, scoring):
         self.tokens = tokens
         self.scoring = scoring                  # the weights of the factors and advice that rest on fit
         self.position = MappingProxyType({t: i for i, t in enumerate(tokens)})
@@ -202,7 +215,13 @@ class Fit:
         self._counts = counts
         self._counted = counted                 # product id -> its term positions (counted products)
         self._parents = parents                 # position -> ancestor positions, nearest first
+        # A family member that names its own domains (vocabulary domains:) inherits no fit with the
+        # others: agricultural insurance is insurance even though farming fits lending.
+        self._foreign_domains = foreign_domains   # member position -> positions of the other domains
         self._parameters = parameters
+        self.by_kind = MappingProxyType({kind: np.array([i for i, t in enumerate(tokens) if t.startswith(kind + ":")])
+                                         for kind in FIT_KINDS})
+        self.plain = np.array([t not in generic and t not in broad for t in tokens])   # neither generic nor broad
         self._cache: dict[tuple, np.ndarray] = {}
         self._cooccurrence = self._npmi(counts, len(counted))
         self.matrix = self._combine(self._cooccurrence)
@@ -221,6 +240,14 @@ class Fit:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[left_out] = self._combine(self._npmi(counts, len(self._counted) - len(left_out)))
         return self._cache[left_out]
+
+    def counts(self, product_id: str) -> bool:
+        """Whether a product counts in the co-occurrence (its verdict is not an excluded one)."""
+        return product_id in self._counted
+
+    def together(self, a: str, b: str) -> int:
+        """How many counted products hold both terms."""
+        return int(self._counts[self.position[a], self.position[b]])
 
     def source(self, a: str, b: str) -> FitSource | None:
         """The strongest reason a and b fit, as the full catalog shows it (None: they do not fit)."""
@@ -276,6 +303,8 @@ class Fit:
         family = self._parameters["family"]
         for i, j in self._family_pairs():
             combined[i, j] = combined[j, i] = max(combined[i, j], family)
+        for member, foreign in self._foreign_domains.items():
+            combined[member, foreign] = combined[foreign, member] = direct[member, foreign]
         np.fill_diagonal(combined, 0.0)
         combined = np.round(combined, _DECIMALS)
         combined.setflags(write=False)
@@ -319,6 +348,10 @@ def build_fit(data, vocabulary, figures: Mapping, needs: Mapping, rules, product
     actions = tuple(_action(i, entry, refs) for i, entry in enumerate(data["actions"]))
     for name in ("focus_sprawl", "focus_depth", "generic_channel_only"):
         refs.cited(f"scoring.{name}", data["scoring"][name])
+    for rule in rules:
+        if rule.remedy and not _has_action(actions, rule.remedy.action, rule.remedy.field, rule.remedy.value):
+            refs.problems.append(FieldError(f"{FILE}: actions", f"no entry reads the remedy of rule {rule.id!r} "
+                                            f"({rule.remedy.action} {rule.remedy.field})"))
     for key, count in _duplicates([p.id for p in pairings]):
         refs.problems.append(FieldError(f"{FILE}: pairings (id={key})", f"duplicate id ({count} entries)"))
     if refs.problems:
@@ -350,7 +383,7 @@ def build_fit(data, vocabulary, figures: Mapping, needs: Mapping, rules, product
     counts, counted = _cooccurrence(products, position, set(parameters["cooccurrence"]["excluded_verdicts"]))
     return Fit(
         tokens, static, MappingProxyType(sources), counts, MappingProxyType(counted),
-        MappingProxyType(_ancestors(vocabulary, position)), _freeze(parameters),
+        MappingProxyType(_ancestors(vocabulary, position)), _foreign_domains(vocabulary, position), _freeze(parameters),
         frozenset(generic | _flagged_generic(vocabulary)), frozenset(broad), red_lines,
         Cited(data["red_lines"]["section"], data["red_lines"]["en"], data["red_lines"]["zh"]), actions,
         _freeze(data["scoring"]),
@@ -418,6 +451,10 @@ def _action(i: int, entry: Mapping, refs: _References) -> Action:
     return Action(entry["action"], entry["field"], value, entry["errc"], entry["en"], entry["zh"])
 
 
+def _has_action(actions, action: str, field: str, value) -> bool:
+    return any(a.action == action and a.field == field and a.value in (None, value) for a in actions)
+
+
 def _raise(problems: list[FieldError]):
     lines = "\n  ".join(f"{e.field}: {e.message}" for e in problems)
     raise BenchmarkDataError(f"{len(problems)} problem(s) in the benchmark data:\n  {lines}", problems)
@@ -448,6 +485,18 @@ def _ancestors(vocabulary, position: Mapping) -> dict[int, tuple[int, ...]]:
         if chain:
             found[i] = tuple(chain)
     return found
+
+
+def _foreign_domains(vocabulary, position: Mapping) -> Mapping:
+    """For each family member that names its own domains: the positions of the domains it does not."""
+    domains = [t for t in position if t.startswith("domain:")]
+    found = {}
+    for kind in FIT_KINDS:
+        for term in vocabulary.terms(kind):
+            if term.parent and term.domains:
+                own = {token("domain", d) for d in term.domains}
+                found[position[token(kind, term.code)]] = [position[d] for d in domains if d not in own]
+    return MappingProxyType(found)
 
 
 def _cooccurrence(products, position: Mapping, excluded: set) -> tuple[np.ndarray, dict]:

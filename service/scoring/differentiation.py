@@ -1,66 +1,60 @@
-"""Differentiation: how far the technology x scenario x segment combination stands apart."""
+"""Differentiation: how far the technology x scenario x segment combination stands apart, counting
+only what hangs together (service/scoring/fit.py): an item unrelated to the product's core earns
+nothing and costs the focus penalty, so an unrelated addition never raises the score (7.1.3)."""
+
+from dataclasses import replace
 
 from service.benchmarks.models import Benchmarks, combination_pairs
 from service.profile import ProductProfile
 from service.scoring.factors import term_label, users_of
+from service.scoring.fit import Focus
 from service.scoring.neighbours import Neighbourhood
 
 
-def score_differentiation(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmarks, out,
+def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbourhood, benchmarks: Benchmarks, out,
                           exclude=frozenset()):
+    """`hood` is the neighbourhood of `focus.coherent`: unrelated items do not set a product apart."""
     weights = benchmarks.weights["differentiation"]
+    fitted = benchmarks.fit.scoring
     domain = benchmarks.weights["domains"][profile.domain]
     vocabulary = benchmarks.vocabulary
     add = lambda key, points, **kw: out.add(key, points, weights[key], **kw)  # noqa: E731
+    kept = focus.coherent
+    technologies = tuple(c for c in kept.tech_stack if c not in focus.generic)
 
-    pairs = combination_pairs(profile)
+    pairs = combination_pairs(replace(kept, tech_stack=technologies))
     if pairs:
-        counts = _pair_counts(pairs, benchmarks, exclude)
-        rarity = sum(1 / (1 + c) for c in counts) / len(pairs)
+        seen_at_most = fitted["rare_pairing_seen_at_most"]
+        rarity = [1 / (1 + c) for c in _pair_counts(pairs, benchmarks, exclude) if c <= seen_at_most]
         w = weights["combination_rarity"]
         span = min(1.0, len(pairs) / w["pairs_for_full_weight"])
-        add("combination_rarity", w["points"] * rarity * span,
-            params={"rare": sum(1 for c in counts if c == 0), "pairs": len(pairs)})
+        add("combination_rarity", w["points"] * sum(rarity) / len(pairs) * span,
+            params={"rare": len(rarity), "pairs": len(pairs)})
 
     w = weights["distinctive_technology"]
-    for code in hood.rare_technologies[: w["max_count"]]:
+    for code in [c for c in hood.rare_technologies if c in technologies][: w["max_count"]]:
         add("distinctive_technology", w["points"], params={"label": term_label(benchmarks, "technology", code)},
             field="tech_stack", value=code, product_ids=users_of(benchmarks, "technology", code))
-    verticals = sorted(c for c in profile.scenarios if vocabulary.term("scenario", c).vertical)
+    verticals = sorted(c for c in kept.scenarios if vocabulary.term("scenario", c).vertical)
     for code in verticals[: weights["vertical_scenario"]["max_count"]]:
         add("vertical_scenario", weights["vertical_scenario"]["points"],
             params={"label": term_label(benchmarks, "scenario", code)}, field="scenarios", value=code,
             product_ids=users_of(benchmarks, "scenario", code))
-    if profile.tech_stack and profile.scenarios:
+    if technologies and kept.scenarios:
         add("tech_scenario_synergy", weights["tech_scenario_synergy"]["points"])
-    elif profile.tech_stack:
+    elif technologies:
         add("tech_without_scenario", weights["tech_without_scenario"]["points"])
+    elif focus.generic:
+        w = fitted["generic_channel_only"]
+        out.add("generic_channel_only", w["points"], w, sections=w["sections"], field="tech_stack",
+                value=focus.generic[0], params={"label": _labels(benchmarks, "technology", focus.generic)})
     else:
         add("no_technology", weights["no_technology"]["points"])
-    for code in sorted(profile.partners)[: weights["ecosystem_partner"]["max_count"]]:
+    for code in sorted(kept.partners)[: weights["ecosystem_partner"]["max_count"]]:
         add("ecosystem_partner", weights["ecosystem_partner"]["points"],
             params={"label": term_label(benchmarks, "partner", code)}, field="partners", value=code,
             product_ids=users_of(benchmarks, "partner", code))
-
-    fits = misses = 0
-    for code in sorted(profile.target_segments):
-        need = benchmarks.segment_needs.get(code)
-        if need is None:
-            continue
-        offers = [("scenario", c) for c in sorted(set(profile.scenarios) & need.scenarios)]
-        offers += [("technology", c) for c in sorted(set(profile.tech_stack) & need.technologies)]
-        label = term_label(benchmarks, "segment", code)
-        if offers and fits < weights["segment_fit"]["max_count"]:
-            fits += 1
-            offered = [term_label(benchmarks, kind, c) for kind, c in offers]
-            add("segment_fit", weights["segment_fit"]["points"], field="target_segments", value=code,
-                params={"label": label, "need": (need.en, need.zh),
-                        "offer": (", ".join(o[0] for o in offered), "、".join(o[1] for o in offered))},
-                product_ids=users_of(benchmarks, "segment", code))
-        elif not offers and misses < weights["segment_miss"]["max_count"]:
-            misses += 1
-            add("segment_miss", weights["segment_miss"]["points"], field="target_segments", value=code,
-                params={"label": label, "need": (need.en, need.zh)})
+    _segments(kept, technologies, benchmarks, add)
 
     diversified = [c for c in weights["diversified_revenue"]["models"] if c in profile.business_model]
     if diversified:
@@ -76,10 +70,72 @@ def score_differentiation(profile: ProductProfile, hood: Neighbourhood, benchmar
         w = weights["neighbour_density"]
         add("neighbour_density", max(w["points_per_neighbour"] * hood.density, w["cap"]),
             params={"count": hood.rival_count}, product_ids=hood.rivals)
+    _focus(focus, benchmarks, out)
     return out.finish(domain["differentiation_base"], benchmarks.weights["bands"])
 
 
+def _segments(kept: ProductProfile, technologies, benchmarks: Benchmarks, add) -> None:
+    """A targeted segment is met when the coherent scenarios or technologies offer what it needs."""
+    weights = benchmarks.weights["differentiation"]
+    fits = misses = 0
+    for code in sorted(kept.target_segments):
+        need = benchmarks.segment_needs.get(code)
+        if need is None:
+            continue
+        offers = [("scenario", c) for c in sorted(set(kept.scenarios) & need.scenarios)]
+        offers += [("technology", c) for c in sorted(set(technologies) & need.technologies)]
+        label = term_label(benchmarks, "segment", code)
+        if offers and fits < weights["segment_fit"]["max_count"]:
+            fits += 1
+            offered = [term_label(benchmarks, kind, c) for kind, c in offers]
+            add("segment_fit", weights["segment_fit"]["points"], field="target_segments", value=code,
+                params={"label": label, "need": (need.en, need.zh),
+                        "offer": (", ".join(o[0] for o in offered), "、".join(o[1] for o in offered))},
+                product_ids=users_of(benchmarks, "segment", code))
+        elif not offers and misses < weights["segment_miss"]["max_count"]:
+            misses += 1
+            add("segment_miss", weights["segment_miss"]["points"], field="target_segments", value=code,
+                params={"label": label, "need": (need.en, need.zh)})
+
+
+def _focus(focus: Focus, benchmarks: Benchmarks, out) -> None:
+    """Depth in a vertical earns points per kind of anchor tied to it; each unrelated item costs."""
+    fitted = benchmarks.fit.scoring
+    depth = focus.depth
+    w = fitted["focus_depth"]
+    if depth and depth.kinds > 1:
+        out.add("focus_depth", w["points"] * (min(depth.kinds, w["max_count"]) - 1), w, sections=w["sections"],
+                field="scenarios", value=depth.scenario,
+                params={"label": term_label(benchmarks, "scenario", depth.scenario),
+                        "anchors": _labels(benchmarks, None, depth.anchors)})
+    w = fitted["focus_sprawl"]
+    if focus.unrelated:
+        items = [f"{_KINDS[name]}:{code}" for name, code in focus.unrelated]
+        fields = {name for name, _ in focus.unrelated}
+        core = _labels(benchmarks, None, focus.core[:3]) if focus.core else (
+            term_label(benchmarks, "domain", focus.coherent.domain))
+        out.add("focus_sprawl", w["points"] * min(len(items), w["max_count"]), w, sections=w["sections"],
+                field=fields.pop() if len(fields) == 1 else None,
+                value=[code for _, code in focus.unrelated],
+                params={"items": _labels(benchmarks, None, items), "core": core})
+
+
+_KINDS = {"scenarios": "scenario", "partners": "partner", "tech_stack": "technology"}
+
+
+def _labels(benchmarks: Benchmarks, kind: str | None, items) -> tuple[str, str]:
+    """Labels joined in both languages; `kind` None: the items are tokens ('scenario:pets')."""
+    labels = [term_label(benchmarks, *(item.split(":", 1) if kind is None else (kind, item))) for item in items]
+    return ", ".join(en for en, _ in labels), "、".join(zh for _, zh in labels)
+
+
 def _pair_counts(pairs, benchmarks: Benchmarks, exclude) -> list[int]:
-    """How many catalog products share each pairing, leaving the excluded products out."""
+    """How many catalog products share each pairing or its family's (UBI x NEV owners is seen when motor
+    insurance x NEV owners is), leaving the excluded products out."""
     excluded = [set(combination_pairs(benchmarks.by_id[i].profile)) for i in exclude if i in benchmarks.by_id]
-    return [benchmarks.pair_counts.get(p, 0) - sum(p in e for e in excluded) for p in pairs]
+    implied = benchmarks.implied
+    counts = []
+    for a, b in pairs:
+        variants = [(x, y) for x in (a, *implied.get(a, ())) for y in (b, *implied.get(b, ()))]
+        counts.append(sum(benchmarks.pair_counts.get(v, 0) - sum(v in e for e in excluded) for v in variants))
+    return counts

@@ -1,15 +1,28 @@
-"""Recommendations: concrete profile edits, each measured by re-scoring the edited profile."""
+"""Recommendations: the moves a strategy consultant would advise, each measured by re-scoring.
+
+Fix before grow: a missing mandatory control (licence, certification, cross-border licence) or a red
+line (fit.yaml red_lines: contact lists, disguised instalments, rates above the red line) comes first,
+ranked by its effect on the uncapped scores, so that a fix shows its gain on a risk held at 100.
+Everything else follows by measured gain: other compliance fixes and controls, look-alike practices to
+drop, and additions that fit the product's core (service/scoring/fit.py), never an unrelated one. At
+most `max_per_field` non-fix moves per field keep the list varied. Each move reads as an action in
+both languages (fit.yaml actions), carries its Blue Ocean ERRC label and says why it fits: the report
+case that made the move, with its figures, or the rule and the fine behind a fix."""
 
 from dataclasses import dataclass, replace
 
-from service.benchmarks.market import MarketSlice
-from service.benchmarks.models import Benchmarks
-from service.profile import FIELD_KINDS, PROFILE_FIELDS, ProductProfile
-from service.scoring.factors import ComplianceResult
+import numpy as np
 
-# How an edit's field reads in each language.
-FIELD_LABELS = {f.path: (f.label_en, f.label_zh) for f in PROFILE_FIELDS}
-VERBS = {"add": ("Add", "增加"), "remove": ("Drop", "去掉"), "set": ("Set", "设置")}
+from service.benchmarks.market import MarketSlice
+from service.benchmarks.models import Benchmarks, Figure, token
+from service.profile import FIELD_KINDS, ProductProfile
+from service.scoring.factors import ComplianceResult, term_label
+from service.scoring.fit import Focus, closest_core, coherent_candidates
+
+# Additions measured per field: (profile field, vocabulary kind, where its pool size is set).
+_ADDITIONS = (("scenarios", "scenario", "max_scenarios"), ("tech_stack", "technology", "max_technologies"),
+              ("partners", "partner", "max_partners"), ("business_model", "business_model", None),
+              ("compliance.data_sources", "data_source", None))
 
 
 @dataclass(frozen=True)
@@ -26,9 +39,62 @@ class Effect:
     compliance_risk: float
 
 
+@dataclass(frozen=True)
+class Why:
+    """Why a move fits this product: a report case and its figures, or the rule behind a fix."""
+
+    en: str
+    zh: str
+    sections: tuple[str, ...] = ()
+    benchmarks: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    edit: Edit
+    en: str                         # the move, as an action
+    zh: str
+    effect: Effect                  # change of each score as shown (0-100)
+    effect_uncapped: Effect         # the same before the 0-100 bound: a fix shows on a capped risk
+    gain: float                     # differentiation - both risks, uncapped: what the list is ranked by
+    mandatory: bool                 # meets a mandatory requirement
+    stage: str                      # fix (mandatory gap or red line: first) or improve
+    errc: str                       # eliminate, reduce, raise or create
+    fit: float | None               # an addition's fit with the product's core
+    why: Why
+
+
+@dataclass(frozen=True)
+class Note:
+    en: str
+    zh: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Advice:
+    recommendations: tuple[Recommendation, ...]
+    exhausted: Note | None          # set when no coherent addition is left that helps
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    edit: Edit
+    stage: str
+    mandatory: bool
+    why: Why
+    fit: float | None = None
+
+
 def effect(before, after) -> Effect:
     """Change of each score (differentiation, homogeneity risk, compliance risk results) as shown."""
     return Effect(*(round(a.score - b.score, 2) for a, b in zip(after, before)))
+
+
+def effect_uncapped(before, after) -> Effect:
+    """Change of each score before the 0-100 bound."""
+    return Effect(*(round(a.unbounded - b.unbounded, 2) for a, b in zip(after, before)))
 
 
 def gain(before, after) -> float:
@@ -36,16 +102,6 @@ def gain(before, after) -> float:
     bound so that a fix still counts on a profile whose risk is off the scale."""
     d, h, c = (a.unbounded - b.unbounded for a, b in zip(after, before))
     return round(d - h - c, 2)
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    edit: Edit
-    en: str
-    zh: str
-    effect: Effect
-    gain: float
-    mandatory: bool
 
 
 def apply_edit(profile: ProductProfile, edit: Edit) -> ProductProfile:
@@ -62,73 +118,167 @@ def apply_edit(profile: ProductProfile, edit: Edit) -> ProductProfile:
     return replace(profile, compliance=changed) if compliance_field else changed
 
 
-def candidate_edits(profile: ProductProfile, benchmarks: Benchmarks, compliance: ComplianceResult,
-                    market: MarketSlice) -> dict[Edit, bool]:
-    """Edits worth measuring, each mapped to whether it meets a mandatory requirement."""
-    edits: dict[Edit, bool] = {}
+def recommend(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks, market: MarketSlice, baseline: tuple,
+              rescore) -> Advice:
+    """Measure every candidate with `rescore(edited profile, edit) -> (scores, focus)`; keep the fixes,
+    and the other moves that help (an addition only while it stays coherent), fixes first."""
+    settings = benchmarks.fit.scoring["recommendations"]
+    found, added = [], False
+    for candidate in _candidates(profile, focus, benchmarks, baseline[2]):
+        edit = candidate.edit
+        after, edited_focus = rescore(apply_edit(profile, edit), edit)
+        improvement = gain(baseline, after)
+        addition = candidate.fit is not None
+        if addition and (edit.field, edit.value) in edited_focus.unrelated:
+            continue
+        if candidate.stage != "fix" and improvement <= 0:
+            continue
+        added = added or addition
+        en, zh, errc = _action(edit, benchmarks, market)
+        found.append(Recommendation(edit, en, zh, effect(baseline, after), effect_uncapped(baseline, after),
+                                    improvement, candidate.mandatory, candidate.stage, errc, candidate.fit,
+                                    candidate.why))
+    found.sort(key=lambda r: (r.stage != "fix", -r.gain, r.edit.field, str(r.edit.value)))
+    listed, per_field = [], {}
+    for rec in found:
+        if rec.stage != "fix":
+            if per_field.get(rec.edit.field, 0) >= settings["max_per_field"]:
+                continue
+            if len(listed) >= benchmarks.weights["recommendations"]["max_results"]:
+                break
+            per_field[rec.edit.field] = per_field.get(rec.edit.field, 0) + 1
+        listed.append(rec)
+    note = settings["exhausted"]
+    return Advice(tuple(listed), None if added else Note(note["en"], note["zh"], note["section"]))
+
+
+def _candidates(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks,
+                compliance: ComplianceResult) -> list[_Candidate]:
+    """Fixes from the fired rules, controls, the sandbox, look-alikes to drop, and coherent additions;
+    one candidate per edit (a fix wins over the same edit as an improvement)."""
+    found: dict[Edit, _Candidate] = {}
     unmet = {c.rule for c in compliance.mandatory_controls if not c.satisfied}
     fired = {f.code for f in compliance.factors}
+    red_lines = set(benchmarks.fit.red_lines)
     for rule in benchmarks.rules:
         if rule.id not in fired:
             continue
         if rule.remedy:
-            edits.setdefault(Edit(rule.remedy.action, rule.remedy.field, rule.remedy.value), rule.id in unmet)
+            edit = Edit(rule.remedy.action, rule.remedy.field, rule.remedy.value)
+            fix = rule.id in unmet or rule.id in red_lines
+            if fix or edit not in found:
+                found[edit] = _Candidate(edit, "fix" if fix else "improve", rule.id in unmet,
+                                         _cited(benchmarks, rule.en, rule.zh, rule.evidence, rule.section))
         for control in compliance.recommended_controls:
-            if control in dict(rule.mitigated_by):
-                edits.setdefault(Edit("add", "compliance.privacy_controls", control), False)
-    if not profile.compliance.sandbox:
-        edits.setdefault(Edit("set", "compliance.sandbox", True), False)
+            edit = Edit("add", "compliance.privacy_controls", control)
+            if control in dict(rule.mitigated_by) and edit not in found:
+                found[edit] = _Candidate(edit, "improve", False,
+                                         _cited(benchmarks, rule.en, rule.zh, rule.evidence, rule.section))
+    relief = next((r for r in benchmarks.reliefs if "sandbox" in r.when.facts), None)
+    if relief and not profile.compliance.sandbox:
+        edit = Edit("set", "compliance.sandbox", True)
+        found[edit] = _Candidate(edit, "improve", False,
+                                 _cited(benchmarks, relief.en, relief.zh, relief.evidence, relief.section))
     for code in profile.business_model:
-        if benchmarks.vocabulary.term("business_model", code).lookalike:
-            edits.setdefault(Edit("remove", "business_model", code), False)
-
-    limits = benchmarks.weights["recommendations"]
-    needs = [benchmarks.segment_needs[s] for s in sorted(profile.target_segments) if s in benchmarks.segment_needs]
-    for field, kind, from_needs, limit in (
-        ("scenarios", "scenario", [c for n in needs for c in sorted(n.scenarios)], limits["max_scenarios"]),
-        ("tech_stack", "technology", [c for n in needs for c in sorted(n.technologies)], limits["max_technologies"]),
-        ("partners", "partner", [], limits["max_partners"]),
-    ):
-        popular = _leading(market, kind)
-        ranked = from_needs + sorted(popular, key=lambda c: (-popular[c], c))
-        fresh = [c for c in dict.fromkeys(ranked) if c not in profile.terms(kind)]
-        for code in fresh[:limit]:
-            edits.setdefault(Edit("add", field, code), False)
-    diversified = benchmarks.weights["differentiation"]["diversified_revenue"]["models"]
-    if not set(diversified) & set(profile.business_model):
-        popular = {c: n for c, n in _leading(market, "business_model").items() if c in diversified}
-        for code in sorted(popular, key=lambda c: (-popular[c], c))[:2]:
-            edits.setdefault(Edit("add", "business_model", code), False)
-    return edits
+        term = benchmarks.vocabulary.term("business_model", code)
+        if term.lookalike:
+            edit = Edit("remove", "business_model", code)
+            figure = benchmarks.figures[term.lookalike["evidence"]]
+            found.setdefault(edit, _Candidate(edit, "improve", False,
+                                              _cited(benchmarks, term.en, term.zh, (figure.id,), figure.section)))
+    for candidate in _additions(profile, focus, benchmarks):
+        found.setdefault(candidate.edit, candidate)
+    return list(found.values())
 
 
-def _leading(market: MarketSlice, kind: str) -> dict[str, int]:
-    """Terms of one kind that the market's differentiated products use, with how many use each."""
-    prefix = f"{kind}:"
-    return {tok[len(prefix):]: n for tok, n in market.leader_terms.items() if tok.startswith(prefix)}
+def _additions(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks):
+    """Coherent terms to add, the best-fitting first, up to each field's pool size."""
+    settings = benchmarks.fit.scoring["recommendations"]
+    diversified = set(benchmarks.weights["differentiation"]["diversified_revenue"]["models"])
+    for field, kind, limit_key in _ADDITIONS:
+        limit = benchmarks.weights["recommendations"][limit_key] if limit_key else settings["candidates_per_field"]
+        fitting = coherent_candidates(focus, profile, kind, benchmarks)
+        if kind == "business_model":
+            fitting = [(c, f) for c, f in fitting if c in diversified]
+        for code, fit in fitting[:limit]:
+            yield _Candidate(Edit("add", field, code), "improve", False,
+                             _why_fits(focus, kind, code, benchmarks), round(fit, 2))
 
 
-def describe(edit: Edit, benchmarks: Benchmarks) -> tuple[str, str]:
-    verb_en, verb_zh = VERBS[edit.action]
-    field_en, field_zh = FIELD_LABELS[edit.field]
+def _why_fits(focus: Focus, kind: str, code: str, benchmarks: Benchmarks) -> Why:
+    """The strongest reason a term fits the product's core: the report case, need, family or the
+    catalog products that pair them."""
+    templates = benchmarks.fit.scoring["recommendations"]["why"]
+    tok = token(kind, code)
+    core = closest_core(focus, tok, benchmarks)
+    source = benchmarks.fit.source(core, tok)
+    core_label = term_label(benchmarks, *core.split(":", 1))
+    if source.kind == "pairing":
+        pairing = source.pairing
+        why = _fill(templates["pairing"], text=(pairing.en, pairing.zh), section=pairing.section)
+        cited = (pairing.section,), (pairing.case,) if pairing.case else (), pairing.figures
+    elif source.kind == "need":
+        need = source.need
+        why = _fill(templates["need"], core=term_label(benchmarks, "segment", need.segment),
+                    text=(need.en, need.zh), section=need.section)
+        cited = (need.section,), (), ()
+    elif source.kind == "cooccurrence":
+        both = _together(core, tok, benchmarks)
+        names = [(benchmarks.by_id[p].name_en, benchmarks.by_id[p].name_zh) for p in both]
+        count = benchmarks.fit.together(core, tok)
+        why = _fill(templates["cooccurrence"], core=core_label,
+                    text=("; ".join(n[0] for n in names) or f"{count} products",
+                          "；".join(n[1] for n in names) or f"{count}个产品"))
+        cited = (), tuple(both), ()
+    else:
+        why = _fill(templates[source.kind], core=core_label)
+        cited = (), (), ()
+    if source.via:
+        why = _fill(templates["inherited"], via=term_label(benchmarks, *source.via.split(":", 1)), text=why)
+    sections, cases, figure_ids = cited
+    return Why(why[0], why[1], sections, cases, tuple(benchmarks.figures[f] for f in figure_ids))
+
+
+def _together(a: str, b: str, benchmarks: Benchmarks, limit: int = 3) -> list[str]:
+    """Up to `limit` catalog products that hold both terms and count in the co-occurrence."""
+    index = benchmarks.index
+    if a not in index.postings or b not in index.postings:
+        return []
+    rows = np.intersect1d(index.postings[a], index.postings[b])
+    counted = [index.ids[r] for r in rows if benchmarks.fit.counts(index.ids[r])]
+    return sorted(counted)[:limit]
+
+
+def _cited(benchmarks: Benchmarks, en: str, zh: str, figure_ids, section: str) -> Why:
+    """Why a fix: what the rule (or pattern) is, with the first figure that proves it."""
+    figures = tuple(benchmarks.figures[f] for f in figure_ids)
+    lead = figures[0] if figures else None
+    template = benchmarks.fit.scoring["recommendations"]["why"]["rule"]
+    text = _fill(template, text=(en, zh), figure=(lead.en, lead.zh) if lead else ("", ""), section=section)
+    sections = tuple(dict.fromkeys([section, *(f.section for f in figures)]))
+    return Why(text[0], text[1], sections, (), figures)
+
+
+def _action(edit: Edit, benchmarks: Benchmarks, market: MarketSlice) -> tuple[str, str, str]:
+    """The move as an action in both languages and its ERRC label (fit.yaml actions)."""
+    entries = [a for a in benchmarks.fit.actions if a.action == edit.action and a.field == edit.field]
+    entry = next((a for a in entries if a.value is not None and a.value == edit.value), None) or next(
+        a for a in entries if a.value is None)
     kind = FIELD_KINDS.get(edit.field)
     if kind:
-        term = benchmarks.vocabulary.term(kind, edit.value)
-        value_en, value_zh = term.en, term.zh
+        label = term_label(benchmarks, kind, edit.value)
+    elif isinstance(edit.value, float):
+        label = (f"{edit.value:.0%}",) * 2
     else:
-        value_en = value_zh = str(edit.value).lower()
-    return f"{verb_en} {field_en}: {value_en}", f"{verb_zh}{field_zh}:{value_zh}"
+        label = (str(edit.value),) * 2
+    errc = entry.errc
+    if errc == "create" and kind:
+        most = benchmarks.fit.scoring["recommendations"]["create_when_market_users_at_most"]
+        errc = "create" if market.term_counts.get(token(kind, edit.value), 0) <= most else "raise"
+    return entry.en.format(label=label[0]), entry.zh.format(label=label[1]), errc
 
 
-def recommend(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice, baseline: tuple,
-              rescore) -> tuple[Recommendation, ...]:
-    """Measure every candidate edit with `rescore`; keep those that help, mandatory ones first."""
-    found = []
-    for edit, mandatory in candidate_edits(profile, benchmarks, baseline[2], market).items():
-        after = rescore(apply_edit(profile, edit), edit.action, edit.field, edit.value)
-        improvement = gain(baseline, after)
-        if improvement > 0 or mandatory:
-            en, zh = describe(edit, benchmarks)
-            found.append(Recommendation(edit, en, zh, effect(baseline, after), improvement, mandatory))
-    found.sort(key=lambda r: (not r.mandatory, -r.gain, r.edit.field, str(r.edit.value)))
-    return tuple(found[: benchmarks.weights["recommendations"]["max_results"]])
+def _fill(template, **params) -> tuple[str, str]:
+    """A bilingual template filled with (en, zh) pairs or plain values."""
+    pick = lambda lang: {k: (v[lang] if isinstance(v, tuple) else v) for k, v in params.items()}  # noqa: E731
+    return template["en"].format(**pick(0)), template["zh"].format(**pick(1))

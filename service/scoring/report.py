@@ -1,6 +1,6 @@
 """score(): a product profile in, a fully explained ScoreReport out. Pure and deterministic."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.benchmarks.market import MarketSlice, build_slice
 from service.benchmarks.models import Benchmarks, profile_features
@@ -8,11 +8,13 @@ from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.compliance import rescore_compliance, score_compliance
 from service.scoring.differentiation import score_differentiation
 from service.scoring.factors import ComplianceResult, Explain, HomogeneityResult, ScoreResult, Tally
+from service.scoring.fit import Focus, analyse
 from service.scoring.homogeneity import score_homogeneity
+from service.scoring.interactions import Interaction, flag
 from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_term
-from service.scoring.recommend import Recommendation, recommend
+from service.scoring.recommend import Advice, Edit, Note, Recommendation, recommend
 
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 # Profile fields whose terms place a product in its market (similarity terms), by kind.
 ADDABLE = {field: kind for field, kind in FIELD_KINDS.items() if not field.startswith("compliance.")}
 
@@ -39,6 +41,8 @@ class ScoreReport:
     recommendations: tuple[Recommendation, ...]
     model_version: str
     benchmark_version: str
+    exhausted: Note | None = None               # no coherent addition left that helps
+    interactions: tuple[Interaction, ...] = ()  # differentiators that are also compliance drivers
 
 
 def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice | None = None,
@@ -48,27 +52,37 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     exclude = frozenset(exclude)
 
     hood = neighbourhood(profile, benchmarks, market, exclude)
-    differentiation = score_differentiation(profile, hood, benchmarks, Explain(benchmarks), exclude)
+    focus = analyse(profile, benchmarks, exclude)
+    focused = _focused_hood(focus, hood, None, benchmarks, market, exclude)
+    differentiation = score_differentiation(profile, focus, focused, benchmarks, Explain(benchmarks), exclude)
     homogeneity = score_homogeneity(profile, hood, benchmarks, Explain(benchmarks))
     compliance = score_compliance(profile, benchmarks, Explain(benchmarks))
-    recommendations = ()
+    differentiation, compliance, interactions = flag(focus, differentiation, compliance, benchmarks)
+    advice = Advice((), None)
     if with_recommendations:
         baseline = (differentiation, homogeneity, compliance)
 
-        def rescore(edited: ProductProfile, action: str, field: str, value):
+        def rescore(edited: ProductProfile, edit: Edit):
             """Numbers only, and only what the edit touches: compliance rules that read the edited
-            field; the market scores only when a term that places the product in its market changed."""
-            risk = rescore_compliance(edited, field, compliance, benchmarks)
-            if field.startswith("compliance."):
-                return differentiation, homogeneity, risk
-            if action == "add" and field in ADDABLE:
-                edited_hood = with_added_term(hood, edited, ADDABLE[field], value, benchmarks, market, exclude)
-            else:
-                edited_hood = neighbourhood(edited, benchmarks, market, exclude, with_nearest=False)
-            return (score_differentiation(edited, edited_hood, benchmarks, Tally(), exclude),
-                    score_homogeneity(edited, edited_hood, benchmarks, Tally()), risk)
+            field; the market scores only when a term that places the product in its market changed;
+            the focus only when a term it reads changed (not a business model)."""
+            risk = rescore_compliance(edited, edit.field, compliance, benchmarks)
+            if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
+                return (differentiation, homogeneity, risk), focus
+            edited_hood, edited_homogeneity = hood, homogeneity
+            if edit.field in ADDABLE:
+                edited_hood = (with_added_term(hood, edited, ADDABLE[edit.field], edit.value, benchmarks, market, exclude)
+                               if edit.action == "add" else
+                               neighbourhood(edited, benchmarks, market, exclude, with_nearest=False))
+                edited_homogeneity = score_homogeneity(edited, edited_hood, benchmarks, Tally())
+            edited_focus = (replace(focus, coherent=replace(focus.coherent, business_model=edited.business_model))
+                            if edit.field == "business_model" else analyse(edited, benchmarks, exclude))
+            reuse = (focus, focused) if _market_terms(edited_focus.coherent) == _market_terms(focus.coherent) else None
+            edited_focused = _focused_hood(edited_focus, edited_hood, reuse, benchmarks, market, exclude)
+            return (score_differentiation(edited, edited_focus, edited_focused, benchmarks, Tally(), exclude),
+                    edited_homogeneity, risk), edited_focus
 
-        recommendations = recommend(profile, benchmarks, market, baseline, rescore)
+        advice = recommend(profile, focus, benchmarks, market, baseline, rescore)
     return ScoreReport(
         profile=profile,
         differentiation=differentiation,
@@ -80,10 +94,27 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
                              n.product.verdict, n.similarity, n.shared)
             for n in hood.nearest
         ),
-        recommendations=recommendations,
+        recommendations=advice.recommendations,
         model_version=MODEL_VERSION,
         benchmark_version=benchmarks.version,
+        exhausted=advice.exhausted,
+        interactions=interactions,
     )
+
+
+def _focused_hood(focus: Focus, hood: Neighbourhood, reuse, benchmarks: Benchmarks, market: MarketSlice,
+                  exclude) -> Neighbourhood:
+    """The neighbourhood differentiation reads: the profile's own when nothing is unrelated, else the
+    coherent profile's (`reuse`: a focus and its neighbourhood with the same market terms)."""
+    if not focus.unrelated:
+        return hood
+    if reuse is not None and reuse[0].unrelated:
+        return reuse[1]
+    return neighbourhood(focus.coherent, benchmarks, market, exclude, with_nearest=False)
+
+
+def _market_terms(profile: ProductProfile) -> tuple:
+    return tuple(tuple(sorted(profile.terms(kind))) for kind in ADDABLE.values())
 
 
 def coverage(profile: ProductProfile, hood: Neighbourhood, benchmarks: Benchmarks, exclude) -> float:

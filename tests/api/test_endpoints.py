@@ -45,7 +45,10 @@ def test_factors_carry_codes_labels_inputs_and_evidence(client):
     assert "4.1.3" in contacts["evidence"]["sections"]
     assert any(f["id"] == "contacts_complaints_jump" for f in contacts["evidence"]["figures"])
     assert sum(f["principal"] for f in body["compliance_risk"]["factors"]) == 4
-    assert body["recommendations"][0]["mandatory"] is True
+    # Fix before grow (issue 11): mandatory gaps and red lines lead, ranked by their uncapped effect.
+    assert body["recommendations"][0]["stage"] == "fix"
+    assert any(r["mandatory"] for r in body["recommendations"])
+    assert all(r["stage"] == "fix" for r in body["recommendations"] if r["mandatory"])
 
 
 def test_taxonomy_lists_all_kinds_and_filters(client):

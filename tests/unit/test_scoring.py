@@ -169,11 +169,15 @@ def test_recommendation_effects_are_what_re_scoring_the_edit_gives(benchmarks):
                            compliance={"data_sources": ("contacts",)})
     report = score(base_profile, benchmarks)
     assert report.recommendations
-    assert report.recommendations[0].mandatory
+    # Fix before grow: mandatory gaps and red lines (here the contact list) lead, the mandatory ones among them.
+    assert report.recommendations[0].stage == "fix"
+    assert all(r.stage == "fix" for r in report.recommendations if r.mandatory)
     for rec in report.recommendations:
         edited = score(apply_edit(base_profile, rec.edit), benchmarks, with_recommendations=False)
         assert rec.effect.compliance_risk == pytest.approx(edited.compliance_risk.score - report.compliance_risk.score)
         assert rec.effect.differentiation == pytest.approx(edited.differentiation.score - report.differentiation.score)
+        assert rec.effect_uncapped.compliance_risk == pytest.approx(
+            edited.compliance_risk.unbounded - report.compliance_risk.unbounded)
     edits = {(r.edit.action, r.edit.field, r.edit.value) for r in report.recommendations}
     assert ("remove", "compliance.data_sources", "contacts") in edits
     assert ("add", "compliance.licenses", "microloan_license") in edits

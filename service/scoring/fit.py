@@ -1,0 +1,200 @@
+"""Focus: which of a product's terms hang together around its core, and which are spread thin.
+
+The core is who the product serves, where and with whom (report 1.2.1: technology x scenario x
+user). A scenario is coherent when it fits the product's customers or partners; only when none of
+its scenarios fits those, its technologies or data; only when it has none of these, its domain. A
+scenario that fits a coherent scenario is coherent too. Technologies and data travel across
+scenarios (chapter 3: AI pricing prices NEV, pet and baby cover alike; telemetry comes from cars and
+warehouses), so while a product has customers they alone never make a scenario coherent: a NEV
+insurer adding pet cover is spreading thin (7.1.3). Partners are coherent when they fit a coherent
+scenario or a customer; technologies when they fit those, a partner, the data or the domain. Generic
+channels (app, mini-program, API) and broad terms (mass-market users, payment records) never tie
+anything together.
+
+Unrelated items are what differentiation leaves out and the focus factor names; the core is what a
+recommended addition must fit (together with the domain)."""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from service.benchmarks.models import Benchmarks, token
+from service.profile import ProductProfile
+
+_ANCHOR_KINDS = ("segment", "partner", "data_source")
+# The fields whose items can be unrelated to the core, in the order the focus factor names them.
+JUDGED = (("scenarios", "scenario"), ("partners", "partner"), ("tech_stack", "technology"))
+
+
+@dataclass(frozen=True)
+class Depth:
+    """The coherent scenario tied to the most kinds of customer and ecosystem anchor (segments,
+    partners, data sources; technologies travel across scenarios, so they are no depth)."""
+
+    scenario: str
+    anchors: tuple[str, ...]            # tokens
+    kinds: int
+
+
+@dataclass(frozen=True, eq=False)
+class Focus:
+    coherent: ProductProfile            # the profile without its unrelated items
+    unrelated: tuple[tuple[str, str], ...]      # (field path, code), in the order of JUDGED
+    core: tuple[str, ...]               # tokens a new term must fit to be coherent
+    depth: Depth | None
+    generic: tuple[str, ...]            # generic channels in the tech stack (codes)
+    matrix: np.ndarray                  # the fit matrix used (leave-one-out aware)
+    threshold: float
+    domain: list                        # the domain's token (empty when the fit matrix lacks it)
+
+
+def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()) -> Focus:
+    """The focus of a profile; `exclude` leaves catalog products out of the co-occurrence."""
+    fit = benchmarks.fit
+    matrix = fit.without(exclude) if exclude else fit.matrix
+    threshold = fit.scoring["threshold"]
+    position = fit.position
+
+    def tokens(kind: str, codes) -> list[str]:
+        return [t for c in codes if (t := token(kind, c)) in position and t not in fit.broad]
+
+    def fits(items: list[str], anchors: list[str]) -> list[bool]:
+        if not items or not anchors:
+            return [False] * len(items)
+        block = matrix[np.ix_([position[t] for t in items], [position[t] for t in anchors])]
+        return list(block.max(axis=1) >= threshold)
+
+    scenarios = tokens("scenario", profile.scenarios)
+    technologies = [t for t in tokens("technology", profile.tech_stack) if t not in fit.generic]
+    partners = tokens("partner", profile.partners)
+    segments = tokens("segment", profile.target_segments)
+    data = tokens("data_source", profile.compliance.data_sources)
+    domain = tokens("domain", (profile.domain,))
+    levels = (segments + partners, technologies + data, domain)
+
+    coherent_scenarios: list[str] = []
+    level = None
+    for level, anchors in enumerate(levels):
+        coherent_scenarios = [s for s, ok in zip(scenarios, fits(scenarios, anchors)) if ok]
+        if coherent_scenarios:
+            break
+    coherent_scenarios = _closure(coherent_scenarios, scenarios, fits)
+    if not coherent_scenarios:
+        level = None
+
+    ties = coherent_scenarios + segments if coherent_scenarios else segments + technologies + data + domain
+    coherent_partners = [p for p, ok in zip(partners, fits(partners, ties)) if ok]
+    if coherent_scenarios:
+        tech_ties = coherent_scenarios + segments + coherent_partners + data + domain
+        coherent_technologies = [t for t, ok in zip(technologies, fits(technologies, tech_ties)) if ok]
+    else:
+        coherent_technologies = technologies
+    kept = {"scenario": set(coherent_scenarios), "partner": set(coherent_partners),
+            "technology": set(coherent_technologies)}
+    unrelated = tuple((name, code) for name, kind in JUDGED for code in sorted(profile.terms(kind))
+                      if token(kind, code) in position and token(kind, code) not in kept[kind]
+                      and token(kind, code) not in fit.generic and token(kind, code) not in fit.broad)
+    dropped = {(name, code) for name, code in unrelated}
+    coherent = replace(profile, **{name: tuple(c for c in profile.terms(kind) if (name, c) not in dropped)
+                                   for name, kind in JUDGED})
+
+    # What a new term must fit: who and where (customers, scenarios, partners); failing those, how
+    # (technologies, data); failing that, the domain. The scenarios' own level counts too.
+    core = coherent_scenarios + segments + coherent_partners
+    if not core or (level is not None and level >= 1):
+        core += coherent_technologies + data
+    if not core or level == 2:
+        core += domain
+    depth = _depth(coherent_scenarios, segments + coherent_partners + data, benchmarks, matrix, threshold)
+    generic = tuple(c for c in profile.tech_stack if token("technology", c) in fit.generic)
+    return Focus(coherent, unrelated, tuple(dict.fromkeys(core)), depth, generic, matrix, threshold, domain)
+
+
+def _closure(coherent: list[str], scenarios: list[str], fits) -> list[str]:
+    """Scenarios that fit an already coherent scenario join it, until none is left to join."""
+    found = list(coherent)
+    rest = [s for s in scenarios if s not in found]
+    while found and rest:
+        joined = [s for s, ok in zip(rest, fits(rest, found)) if ok]
+        if not joined:
+            break
+        found += joined
+        rest = [s for s in rest if s not in joined]
+    return [s for s in scenarios if s in found]
+
+
+def _depth(scenarios: list[str], anchors: list[str], benchmarks: Benchmarks, matrix, threshold) -> Depth | None:
+    """The coherent scenario tied to the most kinds of anchor (ties: a vertical one, more anchors, code)."""
+    position = benchmarks.fit.position
+    vocabulary = benchmarks.vocabulary
+    best = None
+    for scenario in scenarios:
+        code = scenario.split(":", 1)[1]
+        tied = tuple(a for a in anchors if matrix[position[scenario], position[a]] >= threshold)
+        kinds = len({a.split(":", 1)[0] for a in tied})
+        key = (-kinds, not vocabulary.term("scenario", code).vertical, -len(tied), code)
+        if tied and (best is None or key < best[0]):
+            best = (key, Depth(code, tied, kinds))
+    return best[1] if best else None
+
+
+def core_for(focus: Focus, kind: str) -> tuple[str, ...]:
+    """What a new term of this kind must fit. A new scenario must be adjacent to the scenarios and
+    partners the product already serves, when it has any: a cohort's wish list (Gen Z: social, travel,
+    green...) is no reason for a pet insurer to add green cover (7.1.3)."""
+    if kind == "scenario" and focus.coherent.scenarios:
+        return tuple(t for t in focus.core if t.startswith(("scenario:", "partner:")))
+    return focus.core
+
+
+def fit_with_core(focus: Focus, tokens: list[str], benchmarks: Benchmarks, core=None) -> np.ndarray:
+    """Each token's best fit with the product's core (0 for a product with no core)."""
+    position = benchmarks.fit.position
+    core = focus.core if core is None else core
+    if not core or not tokens:
+        return np.zeros(len(tokens))
+    block = focus.matrix[np.ix_([position[t] for t in tokens], [position[t] for t in core])]
+    return block.max(axis=1)
+
+
+def closest_core(focus: Focus, tok: str, benchmarks: Benchmarks) -> str | None:
+    """The core token a term fits best (ties: the first in the core's order)."""
+    position = benchmarks.fit.position
+    core = core_for(focus, tok.split(":", 1)[0])
+    if not core or tok not in position:
+        return None
+    row = focus.matrix[position[tok], [position[t] for t in core]]
+    return core[int(np.argmax(row))] if row.max() > 0 else None
+
+
+def coherent_candidates(focus: Focus, profile: ProductProfile, kind: str, benchmarks: Benchmarks) -> list[tuple[str, float]]:
+    """Terms of one kind the profile lacks that fit both its core and its domain, best fit first
+    (ties: code): a move must suit what the product serves and the business it is in. A term above or
+    below one the profile has is no new move (UBI for a motor insurer), and each family offers its
+    best-fitting member only, so the list stays varied. Generic channels are never offered."""
+    fit = benchmarks.fit
+    vocabulary = benchmarks.vocabulary
+    core = core_for(focus, kind)
+    rows = fit.by_kind[kind]
+    if not core or not rows.size:
+        return []
+    fits = focus.matrix[np.ix_(rows, [fit.position[t] for t in core])].max(axis=1)
+    if focus.domain:
+        fits = np.where(focus.matrix[rows, fit.position[focus.domain[0]]] >= focus.threshold, fits, 0.0)
+    keep = fits >= focus.threshold
+    have = set(profile.terms(kind))
+    lineage = have.union(*(vocabulary.ancestors(kind, code) for code in have))
+    found = []
+    for row, value in zip(rows[keep], fits[keep]):
+        tok = fit.tokens[row]
+        code = tok.split(":", 1)[1]
+        if tok not in fit.generic and code not in lineage and not have & set(vocabulary.ancestors(kind, code)):
+            found.append((code, float(value)))
+    found.sort(key=lambda item: (-item[1], item[0]))
+    families, best = set(), []
+    for code, value in found:
+        family = vocabulary.family(kind, code)
+        if family not in families:
+            families.add(family)
+            best.append((code, value))
+    return best
