@@ -1,6 +1,4 @@
-from service import create_app
 from service.api.examples import NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CREDIT_EN
-from service.settings import Settings
 
 
 def test_every_item_is_answered_in_order_and_one_bad_item_fails_alone(client):
@@ -22,8 +20,8 @@ def test_every_item_is_answered_in_order_and_one_bad_item_fails_alone(client):
         assert batched[key] == single[key]
 
 
-def test_batch_limit_is_a_413_that_says_the_limit():
-    client = create_app(Settings(batch_max_items=3)).test_client()
+def test_batch_limit_is_a_413_that_says_the_limit(make_app):
+    client = make_app(batch_max_items=3).test_client()
     response = client.post("/v1/scores/batch", json={"items": [NEV_INSURANCE_EN] * 4})
     assert response.status_code == 413 and response.mimetype == "application/problem+json"
     assert "at most 3 items" in response.get_json()["detail"]

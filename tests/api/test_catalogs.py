@@ -2,10 +2,8 @@ import json
 
 import pytest
 
-from service import create_app
 from service.api.examples import NEV_INSURANCE_EN
 from service.api.security import digest
-from service.settings import Settings
 
 RIVALS = [
     {"id": "rival-ev-cover", "name": "Rival EV cover", "domain": "保险科技", "tech_stack": ["IoT"],
@@ -60,33 +58,33 @@ def test_unknown_catalog_and_bad_names(client):
     assert client.post("/v1/scores?catalog=a%2Bb", json=NEV_INSURANCE_EN).status_code == 422
 
 
-def test_registering_needs_the_admin_role_when_keys_are_on():
+def test_registering_needs_the_admin_role_when_keys_are_on(make_app):
     keys = f"ops:admin:{digest('a-secret')},planner:score:{digest('s-secret')}"
-    client = create_app(Settings(api_keys=keys)).test_client()
+    client = make_app(api_keys=keys).test_client()
     put = lambda key: client.put("/v1/catalogs/acme", json={"products": RIVALS}, headers={"X-API-Key": key})  # noqa: E731
     assert put("s-secret").status_code == 403
     assert put("a-secret").status_code == 200
 
 
-def test_catalog_files_load_at_start_up(tmp_path, benchmarks):
+def test_catalog_files_load_at_start_up(tmp_path, make_app):
     jsonl = tmp_path / "rivals.jsonl"
     jsonl.write_text("\n".join(json.dumps(p, ensure_ascii=False) for p in RIVALS), encoding="utf-8")
     csv_file = tmp_path / "rivals.csv"
     csv_file.write_text("id,name,domain,scenarios,target_segments,verdict\n"
                         "r1,Rival one,insurtech,NEV charging;pets,NEV owners,homogeneous\n", encoding="utf-8")
-    client = create_app(Settings(benchmark_paths=f"mine={jsonl},sheet={csv_file}")).test_client()
+    client = make_app(benchmark_paths=f"mine={jsonl},sheet={csv_file}").test_client()
     listed = {c["name"]: c for c in client.get("/v1/catalogs").get_json()["catalogs"]}
     assert listed["mine"]["source"] == "file" and listed["sheet"]["products"] == 1
     scored = client.post("/v1/scores?catalog=sheet", json=NEV_INSURANCE_EN).get_json()
     assert scored["nearest_benchmarks"][0]["id"] == "r1"
 
 
-def test_a_bad_catalog_file_stops_start_up(tmp_path):
+def test_a_bad_catalog_file_stops_start_up(tmp_path, make_app):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "x", "name": "X", "domain": "lendng"}\n', encoding="utf-8")
     from service.errors import BenchmarkDataError
     with pytest.raises(BenchmarkDataError, match="did you mean 'lending'"):
-        create_app(Settings(benchmark_paths=f"bad={path}"))
+        make_app(benchmark_paths=f"bad={path}")
 
 
 def test_unknown_product_fields_are_rejected_not_ignored(client):

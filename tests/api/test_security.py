@@ -2,17 +2,15 @@ import logging
 
 import pytest
 
-from service import create_app
 from service.api.examples import NEV_INSURANCE_EN
 from service.api.security import digest
-from service.settings import Settings
 
 KEYS = ",".join([f"reader:read:{digest('r-secret')}", f"scorer:score:{digest('s-secret')}"])
 
 
 @pytest.fixture
-def locked():
-    return create_app(Settings(api_keys=KEYS)).test_client()
+def locked(make_app):
+    return make_app(api_keys=KEYS).test_client()
 
 
 def test_open_when_no_key_is_configured(client):
@@ -39,9 +37,9 @@ def test_health_docs_and_contract_stay_open(locked):
             assert response.status_code == 200, path
 
 
-def test_malformed_key_configuration_stops_start_up():
+def test_malformed_key_configuration_stops_start_up(make_app):
     with pytest.raises(ValueError, match="name:role:sha256hex"):
-        create_app(Settings(api_keys="someone:superuser:abc"))
+        make_app(api_keys="someone:superuser:abc")
 
 
 def test_the_key_is_never_logged_only_its_name(locked):
@@ -60,8 +58,8 @@ def test_the_key_is_never_logged_only_its_name(locked):
     assert "s-secret" not in str(record.__dict__)
 
 
-def test_rate_limit_is_a_429_problem_that_says_the_limit():
-    client = create_app(Settings(rate_limit="3 per minute")).test_client()
+def test_rate_limit_is_a_429_problem_that_says_the_limit(make_app):
+    client = make_app(rate_limit="3 per minute").test_client()
     answers = [client.get("/v1/taxonomy?kind=domain") for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[0].headers["RateLimit-Limit"] == "3" and answers[0].headers["RateLimit-Remaining"] == "2"
@@ -71,8 +69,8 @@ def test_rate_limit_is_a_429_problem_that_says_the_limit():
     assert client.get("/healthz").status_code == 200
 
 
-def test_batch_has_its_own_tighter_limit():
-    client = create_app(Settings(batch_rate_limit="1 per minute")).test_client()
+def test_batch_has_its_own_tighter_limit(make_app):
+    client = make_app(batch_rate_limit="1 per minute").test_client()
     body = {"items": [NEV_INSURANCE_EN]}
     assert client.post("/v1/scores/batch", json=body).status_code == 200
     assert client.post("/v1/scores/batch", json=body).status_code == 429
