@@ -14,8 +14,10 @@ pytestmark = pytest.mark.integration
 SCORES = ("differentiation", "homogeneity_risk", "compliance_risk", "recommendations", "nearest_benchmarks")
 
 
-def redis_app(url, prefix, **overrides):
-    return create_app(Settings(redis_url=url, redis_key_prefix=prefix, **overrides)).test_client()
+@pytest.fixture
+def redis_app(make_app):
+    """A new app, as another worker would be, on the Redis at `url` under `prefix`."""
+    return lambda url, prefix, **overrides: make_app(redis_url=url, redis_key_prefix=prefix, **overrides).test_client()
 
 
 def scores(body):
@@ -23,14 +25,14 @@ def scores(body):
 
 
 @pytest.fixture(scope="module")
-def reference():
+def reference(report_data):
     """What the embedded in-process cache answers: Redis must never change a score."""
-    client = create_app(Settings()).test_client()
+    client = create_app(Settings(), report_data).test_client()
     return {name: scores(client.post("/v1/scores", json=p).get_json())
             for name, p in (("nev", NEV_INSURANCE_EN), ("credit", SOCIAL_CREDIT_EN))}
 
 
-def test_miss_then_hit_in_meta_and_in_redis(redis_url, key_prefix, reference, benchmarks):
+def test_miss_then_hit_in_meta_and_in_redis(redis_app, redis_url, key_prefix, reference, benchmarks):
     first_worker = redis_app(redis_url, key_prefix)
     body = first_worker.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()
     assert body["meta"]["cache"] == {"hit": False, "source": "computed"}
@@ -47,7 +49,7 @@ def test_miss_then_hit_in_meta_and_in_redis(redis_url, key_prefix, reference, be
     assert ready["status"] == "ready" and ready["cache"]["redis"] == "up"
 
 
-def test_closed_port_degrades_to_computing_the_same_answer(reference):
+def test_closed_port_degrades_to_computing_the_same_answer(redis_app, reference):
     client = redis_app(f"redis://127.0.0.1:{free_port()}/0", "diffscore-test-closed")
     for _ in range(5):
         response = client.post("/v1/scores", json=SOCIAL_CREDIT_EN)
@@ -58,7 +60,7 @@ def test_closed_port_degrades_to_computing_the_same_answer(reference):
     assert ready.get_json()["status"] == "degraded" and ready.get_json()["cache"]["redis"] == "degraded"
 
 
-def test_redis_stopped_mid_run_then_back(reference, servers):
+def test_redis_stopped_mid_run_then_back(redis_app, reference, servers):
     server = servers.redis()
     client = redis_app(server.url, "diffscore-test-outage", breaker_reset_seconds=0.2)
     assert client.post("/v1/scores", json=NEV_INSURANCE_EN).get_json()["meta"]["cache"]["source"] == "computed"
@@ -76,7 +78,7 @@ def test_redis_stopped_mid_run_then_back(reference, servers):
     assert fresh.post("/v1/scores", json=SOCIAL_CREDIT_EN).status_code == 200
 
 
-def test_a_new_benchmark_version_never_reads_old_entries(redis_url, key_prefix, benchmarks):
+def test_a_new_benchmark_version_never_reads_old_entries(redis_app, redis_url, key_prefix, benchmarks):
     stale_key = f"{key_prefix}:bm-000000000000:slice:insurtech"
     redis.Redis.from_url(redis_url).set(stale_key, '{"domain": "insurtech", "term_counts": {}, "leader_terms": {}}')
     body = redis_app(redis_url, key_prefix).post("/v1/scores", json=NEV_INSURANCE_EN).get_json()
