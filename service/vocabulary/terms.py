@@ -21,7 +21,10 @@ from service.vocabulary.spelling import SPELLING
 _SEPARATORS = re.compile(r"[\s\-_/+·・、,，.。&()（）\[\]【】'\"“”‘’:：;；|]+")
 _WORDS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_T2S = opencc.OpenCC("tw2sp")
+# Characters only, so Simplified text never changes ('小程序' stays); phrases (Taiwan usage, '資料' ->
+# '数据', '人工智慧' -> '人工智能') are a second try when the characters alone match nothing.
+_T2S = opencc.OpenCC("t2s")
+_TW2SP = opencc.OpenCC("tw2sp")
 
 # How a value was read; the strict handling accepts only the first three.
 EXACT, SYNONYM, FAMILY = "exact", "synonym", "family"
@@ -48,6 +51,11 @@ def _fold_script(key: str) -> str:
     return _T2S.convert(key) if _CJK.search(key) else key
 
 
+def _phrases(key: str) -> str:
+    """Taiwan phrases in Simplified usage, for Traditional text whose characters alone match nothing."""
+    return _TW2SP.convert(key) if _CJK.search(key) else key
+
+
 @lru_cache(maxsize=65536)
 def loose(text: str) -> str:
     """A looser key: English words singular and in one spelling, generic suffixes dropped."""
@@ -62,6 +70,12 @@ def units(text: str) -> frozenset[str]:
     folded = _fold_script(unicodedata.normalize("NFKC", text).casefold())
     return frozenset(SPELLING.word(w) for w in _WORDS.findall(folded)
                      if (len(w) >= 3 or _CJK.match(w)) and w not in SPELLING.stop_units)
+
+
+def _grams(key: str) -> set[str]:
+    """Character pairs of a key, and its Chinese characters alone: a candidate for a suggestion
+    shares at least one with what was typed (a cheap filter before the fuzzy scorer)."""
+    return {key[i:i + 2] for i in range(len(key) - 1)} | {c for c in key if _CJK.match(c)} | ({key} if len(key) < 2 else set())
 
 
 @dataclass(frozen=True)
@@ -128,13 +142,21 @@ class Vocabulary:
                     conflicts.append(
                         f"{term.kind}: {spelling!r} names both {index[key]!r} and {term.code!r}"
                     )
-                loose_index.setdefault(term.kind, {}).setdefault(loose(spelling), set()).add(term.code)
+                # A spelling whose loose form is itself outranks one that lost a suffix to get there.
+                rank = 0 if loose(spelling) == key else 1
+                loose_index.setdefault(term.kind, {}).setdefault(loose(spelling), {}).setdefault(rank, set()).add(
+                    term.code)
         if conflicts:
             raise ValueError("; ".join(conflicts))
-        # A loose key that two terms share is ambiguous: it matches neither.
-        self._loose = {kind: {k: next(iter(c)) for k, c in keys.items() if len(c) == 1 and k}
+        # A loose key that two terms share at its best rank is ambiguous: it matches neither.
+        self._loose = {kind: {k: next(iter(by_rank[min(by_rank)])) for k, by_rank in keys.items()
+                              if k and len(by_rank[min(by_rank)]) == 1}
                        for kind, keys in loose_index.items()}
-        self._choices = {kind: list(index) for kind, index in self._index.items()}
+        self._grams: dict[str, dict[str, set[str]]] = {}
+        for kind, index in self._index.items():
+            for key in index:
+                for gram in _grams(key):
+                    self._grams.setdefault(kind, {}).setdefault(gram, set()).add(key)
         self._children = {kind: {t.parent for t in by_code.values() if t.parent}
                           for kind, by_code in self._terms.items()}
         self._units = {kind: {code: frozenset().union(*(units(s) for s in term.spellings()))
@@ -189,18 +211,22 @@ class Vocabulary:
         if own is not None:
             return own
         if moves:
+            as_domain = self._lookup("domain", text, variants=False) if kind == "scenario" else None
+            if as_domain is not None:
+                domain_code = as_domain.term.code
+                closest = self._domain_scenario(domain_code, text)
+                if closest is not None:
+                    return Reading(kind, text, MOVED, closest,
+                                   hint=f"names the domain '{domain_code}': read as its service '{closest.code}'")
+                return Reading(kind, text, UNKNOWN, suggestions=self._domain_services(domain_code),
+                               hint=f"names the domain '{domain_code}' (the 'domain' field), not a service: "
+                                    "name the service or setting, e.g. one of the suggestions")
             for other in self._terms:
                 if other != kind and other != "domain" and other in KIND_FIELDS:
-                    found = self._lookup(other, text)
+                    found = self._lookup(other, text, variants=False)
                     if found is not None:
                         return Reading(other, text, MOVED, found.term,
                                        hint=f"a known {other.replace('_', ' ')}: read in '{KIND_FIELDS[other]}'")
-            as_domain = self._lookup("domain", text) if kind == "scenario" else None
-            if as_domain is not None:
-                closest = self._domain_scenario(as_domain.term.code, text)
-                if closest is not None:
-                    return Reading(kind, text, MOVED, closest,
-                                   hint=f"names the domain '{as_domain.term.code}': read as its closest scenario")
         suggestions = self.suggest(kind, text, domain)
         if fuzzy and suggestions:
             best, score = self._closest(kind, text, suggestions[0])
@@ -209,9 +235,15 @@ class Vocabulary:
                                suggestions=suggestions[1:])
         return Reading(kind, text, UNKNOWN, suggestions=suggestions, hint=self._other_kind_hint(kind, text))
 
-    def _lookup(self, kind: str, text: str) -> Reading | None:
+    def _lookup(self, kind: str, text: str, variants: bool = True) -> Reading | None:
+        """Exact (or synonym, family, script) readings; with `variants`, spelling variants too."""
         key = normalise(text)
-        code = self._index.get(kind, {}).get(key)
+        index = self._index.get(kind, {})
+        code = index.get(key)
+        if code is None and (phrased := _phrases(key)) != key:
+            code = index.get(phrased)
+            if code is not None:
+                return Reading(kind, text, CONVERTED, self._terms[kind][code])
         if code is not None:
             term = self._terms[kind][code]
             if key != _normalise_spelling(text):
@@ -223,18 +255,27 @@ class Vocabulary:
             else:
                 how = SYNONYM
             return Reading(kind, text, how, term)
-        code = self._loose.get(kind, {}).get(loose(text))
+        code = self._loose.get(kind, {}).get(loose(text)) if variants else None
         if code is not None:
             return Reading(kind, text, VARIANT, self._terms[kind][code])
         return None
 
     def _domain_scenario(self, domain: str, text: str) -> Term | None:
-        """The scenario of a domain whose spellings come closest to a domain word typed as a scenario."""
-        scenarios = [t for t in self.terms("scenario") if domain in t.domains]
-        if not scenarios:
-            return None
+        """For a domain word typed as a scenario ('消费信贷' in a lending profile): the domain's service
+        spelt (almost) the same, or None: a bare domain word ('insurance') names no one service."""
         key = normalise(text)
-        return max(scenarios, key=lambda t: (max(fuzz.WRatio(key, normalise(s)) for s in t.spellings()), t.code))
+        best, score = None, 0.0
+        for term in self.terms("scenario"):
+            if term.domains[:1] == (domain,):
+                alike = max(fuzz.ratio(key, normalise(s)) for s in term.spellings())
+                if alike > score:
+                    best, score = term, alike
+        return best if score >= SPELLING.fuzzy_accept else None
+
+    def _domain_services(self, domain: str) -> tuple[str, ...]:
+        """The domain's umbrella services, offered when a bare domain word was typed as a scenario."""
+        return tuple(t.code for t in self.terms("scenario")
+                     if t.domains[:1] == (domain,) and self.is_family("scenario", t.code))[: SPELLING.max_suggestions]
 
     def _closest(self, kind: str, text: str, code: str) -> tuple[str, float]:
         key = normalise(text)
@@ -249,7 +290,9 @@ class Vocabulary:
         index = self._index.get(kind, {})
         typed = units(text)
         scored: dict[str, float] = {}
-        for choice, score, _ in process.extract(key, self._choices.get(kind, []), scorer=fuzz.WRatio, limit=24,
+        grams = self._grams.get(kind, {})
+        choices = set().union(*(grams.get(g, ()) for g in _grams(key)))
+        for choice, score, _ in process.extract(key, choices, scorer=fuzz.WRatio, limit=24,
                                                 score_cutoff=SPELLING.suggest_cutoff):
             code = index[choice]
             shared = len(typed & self._units[kind][code])
