@@ -208,7 +208,7 @@ class Fit:
         self.generic = generic                  # tokens of generic channels
         self.broad = broad                      # tokens too broad to tie two others together
         self.red_lines = red_lines              # rule ids a product must clear before growth advice
-        self.red_line_note = red_line_note
+        self.red_line_note = red_line_note      # why they are red lines (cited with each such fix)
         self.actions = actions
         self._static = static
         self._sources = sources
@@ -221,7 +221,6 @@ class Fit:
         self._parameters = parameters
         self.by_kind = MappingProxyType({kind: np.array([i for i, t in enumerate(tokens) if t.startswith(kind + ":")])
                                          for kind in FIT_KINDS})
-        self.plain = np.array([t not in generic and t not in broad for t in tokens])   # neither generic nor broad
         self._cache: dict[tuple, np.ndarray] = {}
         self._cooccurrence = self._npmi(counts, len(counted))
         self.matrix = self._combine(self._cooccurrence)
@@ -371,8 +370,8 @@ def build_fit(data, vocabulary, figures: Mapping, needs: Mapping, rules, product
         for a, b in combinations(pairing.terms, 2):
             offer(a, b, FitSource("pairing", pairing.strength, pairing=pairing))
     for need in needs.values():
-        for kind, codes in (("scenario", need.scenarios), ("technology", need.technologies)):
-            for code in sorted(codes):
+        for kind, needed in (("scenario", need.scenarios), ("technology", need.technologies)):
+            for code in sorted(needed):
                 offer(token("segment", need.segment), token(kind, code),
                       FitSource("need", parameters["segment_needs"], need=need))
     for term in vocabulary.terms("scenario"):
@@ -399,8 +398,8 @@ class _References:
 
     def tokens(self, where: str, terms: Mapping) -> tuple[str, ...]:
         found = []
-        for kind, codes in terms.items():
-            for code in codes:
+        for kind, listed in terms.items():
+            for code in listed:
                 if self.vocabulary.has(kind, code):
                     found.append(token(kind, code))
                 else:

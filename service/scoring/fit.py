@@ -106,8 +106,8 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
     if not core or level == 2:
         core += domain
     depth = _depth(coherent_scenarios, segments + coherent_partners + data, benchmarks, matrix, threshold)
-    generic = tuple(c for c in profile.tech_stack if token("technology", c) in fit.generic)
-    return Focus(coherent, unrelated, tuple(dict.fromkeys(core)), depth, generic, matrix, threshold, domain)
+    generic = tuple(sorted(c for c in profile.tech_stack if token("technology", c) in fit.generic))
+    return Focus(coherent, unrelated, tuple(sorted(set(core))), depth, generic, matrix, threshold, domain)
 
 
 def _closure(coherent: list[str], scenarios: list[str], fits) -> list[str]:
@@ -130,7 +130,7 @@ def _depth(scenarios: list[str], anchors: list[str], benchmarks: Benchmarks, mat
     best = None
     for scenario in scenarios:
         code = scenario.split(":", 1)[1]
-        tied = tuple(a for a in anchors if matrix[position[scenario], position[a]] >= threshold)
+        tied = tuple(sorted(a for a in anchors if matrix[position[scenario], position[a]] >= threshold))
         kinds = len({a.split(":", 1)[0] for a in tied})
         key = (-kinds, not vocabulary.term("scenario", code).vertical, -len(tied), code)
         if tied and (best is None or key < best[0]):
@@ -157,19 +157,21 @@ def fit_with_core(focus: Focus, tokens: list[str], benchmarks: Benchmarks, core=
     return block.max(axis=1)
 
 
-def closest_core(focus: Focus, tok: str, benchmarks: Benchmarks) -> str | None:
-    """The core token a term fits best (ties: the first in the core's order)."""
+def closest_core(focus: Focus, tok: str, benchmarks: Benchmarks) -> tuple[str, ...]:
+    """The core tokens a term fits best (all of them when tied, in code order)."""
     position = benchmarks.fit.position
     core = core_for(focus, tok.split(":", 1)[0])
     if not core or tok not in position:
-        return None
+        return ()
     row = focus.matrix[position[tok], [position[t] for t in core]]
-    return core[int(np.argmax(row))] if row.max() > 0 else None
+    return tuple(t for t, v in zip(core, row) if v == row.max() and v > 0)
 
 
 def coherent_candidates(focus: Focus, profile: ProductProfile, kind: str, benchmarks: Benchmarks) -> list[tuple[str, float]]:
     """Terms of one kind the profile lacks that fit both its core and its domain, best fit first
-    (ties: code): a move must suit what the product serves and the business it is in. A term above or
+    (ties: code): a move must suit what the product serves and the business it is in; a new scenario
+    must also suit the customers the product names (a student lender is no mother-and-baby shop, even
+    though education follows childcare on a family's journey). A term above or
     below one the profile has is no new move (UBI for a motor insurer), and each family offers its
     best-fitting member only, so the list stays varied. Generic channels are never offered."""
     fit = benchmarks.fit
@@ -179,6 +181,9 @@ def coherent_candidates(focus: Focus, profile: ProductProfile, kind: str, benchm
     if not core or not rows.size:
         return []
     fits = focus.matrix[np.ix_(rows, [fit.position[t] for t in core])].max(axis=1)
+    segments = [fit.position[t] for t in focus.core if t.startswith("segment:")]
+    if kind == "scenario" and segments:
+        fits = np.minimum(fits, focus.matrix[np.ix_(rows, segments)].max(axis=1))
     if focus.domain:
         fits = np.where(focus.matrix[rows, fit.position[focus.domain[0]]] >= focus.threshold, fits, 0.0)
     keep = fits >= focus.threshold

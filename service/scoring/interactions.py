@@ -47,9 +47,9 @@ def flag(focus: Focus, differentiation: ScoreResult, compliance: ScoreResult, be
     by_rule = {i.compliance: i for i in found}
     by_factor = {}
     for i in found:
-        by_factor.setdefault(resting[(i.kind, i.code)].code + str(resting[(i.kind, i.code)].value), i)
+        by_factor.setdefault(_key(resting[(i.kind, i.code)]), i)
     rule_texts = {f.code: (f.en, f.zh) for f in compliance.factors}
-    factor_texts = {f.code + str(f.value): (f.en, f.zh) for f in differentiation.factors}
+    factor_texts = {_key(f): (f.en, f.zh) for f in differentiation.factors}
 
     def mark(result: ScoreResult, lookup, template, other_text) -> ScoreResult:
         factors = []
@@ -66,7 +66,7 @@ def flag(focus: Focus, differentiation: ScoreResult, compliance: ScoreResult, be
         return replace(result, factors=tuple(factors))
 
     marked_differentiation = mark(
-        differentiation, lambda f: by_factor.get(f.code + str(f.value)), texts["differentiation"],
+        differentiation, lambda f: by_factor.get(_key(f)), texts["differentiation"],
         lambda i: _named(benchmarks, i, rule_texts[i.compliance]))
     marked_compliance = mark(
         compliance, lambda f: by_rule.get(f.code), texts["compliance"],
@@ -90,6 +90,7 @@ def _differentiators(focus: Focus, differentiation: ScoreResult) -> dict[tuple[s
 
 
 def _key(factor: Factor) -> str:
+    """A differentiation factor by its code and input (two distinctive technologies are two factors)."""
     return factor.code + str(factor.value)
 
 

@@ -166,9 +166,12 @@ def _candidates(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks,
         if rule.remedy:
             edit = Edit(rule.remedy.action, rule.remedy.field, rule.remedy.value)
             fix = rule.id in unmet or rule.id in red_lines
+            why = _cited(benchmarks, rule.en, rule.zh, rule.evidence, rule.section)
+            if rule.id in red_lines:
+                note = benchmarks.fit.red_line_note
+                why = replace(why, sections=tuple(dict.fromkeys([*why.sections, note.section])))
             if fix or edit not in found:
-                found[edit] = _Candidate(edit, "fix" if fix else "improve", rule.id in unmet,
-                                         _cited(benchmarks, rule.en, rule.zh, rule.evidence, rule.section))
+                found[edit] = _Candidate(edit, "fix" if fix else "improve", rule.id in unmet, why)
         for control in compliance.recommended_controls:
             edit = Edit("add", "compliance.privacy_controls", control)
             if control in dict(rule.mitigated_by) and edit not in found:
@@ -210,8 +213,10 @@ def _why_fits(focus: Focus, kind: str, code: str, benchmarks: Benchmarks) -> Why
     catalog products that pair them."""
     templates = benchmarks.fit.scoring["recommendations"]["why"]
     tok = token(kind, code)
-    core = closest_core(focus, tok, benchmarks)
-    source = benchmarks.fit.source(core, tok)
+    sources = [(core, benchmarks.fit.source(core, tok)) for core in closest_core(focus, tok, benchmarks)]
+    # Among equally strong reasons, a case of the product's own market reads best.
+    core, source = next(((c, s) for c, s in sources if s.pairing and set(focus.domain) & set(s.pairing.terms)),
+                        sources[0])
     core_label = term_label(benchmarks, *core.split(":", 1))
     if source.kind == "pairing":
         pairing = source.pairing
