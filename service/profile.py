@@ -67,6 +67,8 @@ KIND_FIELDS["domain"] = "domain"
 CONDITION_KINDS = ("domain", *FIELD_KINDS.values())
 FIELD_FACTS = {"domain": "domain", **{f.path: f.fact for f in PROFILE_FIELDS}}
 SIMILARITY_KINDS = ("domain", *(f.fact for f in PROFILE_FIELDS if f.similarity))
+# Vocabulary kinds that read a scalar field as people write it (their codes are the field's levels).
+PHRASE_KINDS = ("certification",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 
 from service.errors import FieldError
-from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PROFILE_FIELDS, SIMILARITY_KINDS, VERDICTS
+from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PHRASE_KINDS, PROFILE_FIELDS, SIMILARITY_KINDS, VERDICTS
 from service.benchmarks.models import CONDITION_FLAGS
 
 MISSING = "missing key"
@@ -220,7 +220,7 @@ class TermSchema(Strict):
 
 
 VocabularySchema = Strict.from_dict(
-    {kind: Dict(keys=Text(), values=Nested(TermSchema), required=True) for kind in CONDITION_KINDS},
+    {kind: Dict(keys=Text(), values=Nested(TermSchema), required=True) for kind in (*CONDITION_KINDS, *PHRASE_KINDS)},
     name="VocabularySchema")
 
 

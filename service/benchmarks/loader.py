@@ -229,7 +229,11 @@ def _vocabulary(data: dict, problems: _Problems) -> Vocabulary:
 
 
 def _check_vocabulary(data: dict, refs: _References) -> None:
-    """Parents name a term of the same kind without a loop; domains and look-alikes name what exists."""
+    """Parents name a term of the same kind without a loop; domains and look-alikes name what exists;
+    the certification kind has exactly the field's levels."""
+    if set(data["certification"]) != set(CERTIFICATION_LEVELS):
+        refs.problems.add("vocabulary.yaml: certification",
+                          f"its terms must be exactly the levels {', '.join(CERTIFICATION_LEVELS)}")
     for kind, entries in data.items():
         for code, entry in entries.items():
             where = f"vocabulary.yaml: {kind}.{code}"
