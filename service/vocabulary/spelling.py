@@ -17,6 +17,7 @@ class _SpellingSchema(Schema):
     plural_endings = fields.Dict(fields.String(), fields.String(), required=True)
     not_plural_endings = fields.List(fields.String(), required=True)
     min_plural_length = fields.Integer(required=True)
+    zh_phrases = fields.Dict(fields.String(), fields.String(), required=True)
     suffixes = fields.List(fields.String(), required=True)
     prefixes = fields.List(fields.String(), required=True)
     stop_units = fields.List(fields.String(), required=True)
@@ -35,6 +36,7 @@ class Spelling:
     plural_endings: dict
     not_plural_endings: list
     min_plural_length: int
+    zh_phrases: dict
     suffixes: list
     prefixes: list
     stop_units: frozenset
@@ -71,11 +73,19 @@ class Spelling:
                 return key[len(prefix):]
         return key
 
+    def zh_words(self, key: str) -> str:
+        """Taiwan/Hong Kong wording in mainland usage, longest phrase first."""
+        for phrase, mainland in self._zh:
+            if phrase in key:
+                key = key.replace(phrase, mainland)
+        return key
+
     def __post_init__(self):
         longest = lambda pairs: sorted(pairs, key=lambda p: -len(p[0]))  # noqa: E731
         object.__setattr__(self, "_plural", longest(self.plural_endings.items()))
         object.__setattr__(self, "_us_uk", longest(self.us_uk_endings.items()))
         object.__setattr__(self, "_suffixes", sorted(self.suffixes, key=len, reverse=True))
+        object.__setattr__(self, "_zh", longest((k, v) for k, v in self.zh_phrases.items() if k != v))
 
 
 def _load() -> Spelling:

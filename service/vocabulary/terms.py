@@ -52,8 +52,9 @@ def _fold_script(key: str) -> str:
 
 
 def _phrases(key: str) -> str:
-    """Taiwan phrases in Simplified usage, for Traditional text whose characters alone match nothing."""
-    return _TW2SP.convert(key) if _CJK.search(key) else key
+    """Taiwan and Hong Kong phrases in mainland usage (OpenCC's tw2sp, then spelling.yaml's table), for
+    Chinese text whose characters alone match nothing."""
+    return SPELLING.zh_words(_TW2SP.convert(key)) if _CJK.search(key) else key
 
 
 @lru_cache(maxsize=65536)
@@ -255,9 +256,14 @@ class Vocabulary:
             else:
                 how = SYNONYM
             return Reading(kind, text, how, term)
-        code = self._loose.get(kind, {}).get(loose(text)) if variants else None
+        if not variants:
+            return None
+        loose_index = self._loose.get(kind, {})
+        code = loose_index.get(loose(text))
         if code is not None:
             return Reading(kind, text, VARIANT, self._terms[kind][code])
+        if (phrased := _phrases(key)) != key and (code := loose_index.get(loose(phrased))) is not None:
+            return Reading(kind, text, CONVERTED, self._terms[kind][code])
         return None
 
     def _domain_scenario(self, domain: str, text: str) -> Term | None:
