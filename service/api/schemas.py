@@ -28,13 +28,14 @@ class Rate(fields.Field):
         return value
 
 
-class StrictBoolean(fields.Boolean):
-    """JSON true or false only: 0, 1, "yes" or "true" are type errors, not guesses."""
+class Flag(fields.Field):
+    """A yes/no field: JSON true or false, or words ('yes', '否', 'UK + EU', 'FCA sandbox cohort 9') that
+    the answer's interpretation says how it read; numbers are type errors, not guesses."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise ValidationError("Not a valid boolean: send true or false.")
-        return value
+        if isinstance(value, bool) or (isinstance(value, str) and 0 < len(value) <= TERM_MAX):
+            return value
+        raise ValidationError("Not a yes/no: send true or false (or words such as 'yes', '否', 'UK + EU').")
 
 
 class StrictQueryBoolean(fields.Boolean):
@@ -68,7 +69,9 @@ def _input_field(spec: ProfileField):
                       "example": spec.example},
         )
     if spec.shape == "flag":
-        return StrictBoolean(load_default=False, metadata={"description": spec.description})
+        return Flag(load_default=False, metadata={
+            "description": spec.description + " true or false, or words such as 'yes', '否', 'UK + EU'.",
+            "oneOf": [{"type": "boolean"}, {"type": "string", "maxLength": TERM_MAX}]})
     if spec.shape == "level":
         return fields.String(load_default="none", validate=validate.Length(min=1, max=TERM_MAX), metadata={
             "description": spec.description + f" One of {', '.join(CERTIFICATION_LEVELS)}, or a phrase such as "
@@ -459,8 +462,14 @@ class ExtractInSchema(Schema):
                            metadata={"description": "Use this domain instead of the first one the text names."})
 
 
+class DraftComplianceSchema(ComplianceOutSchema):
+    max_apr = fields.String(allow_none=True, metadata={
+        "description": "The annual rate the text states, as a percentage ('150%'): POST it back as it is."})
+
+
 class DraftProfileSchema(ProfileOutSchema):
     domain = fields.String(allow_none=True, metadata={"description": "Null when the text names no domain."})
+    compliance = fields.Nested(DraftComplianceSchema)
 
 
 class ExtractOutSchema(Schema):

@@ -41,6 +41,7 @@ class _CuesSchema(Schema):
     no_licence_en = fields.List(fields.String(), required=True)
     rate_cues = fields.List(fields.String(), required=True)
     rate_window = fields.Integer(required=True)
+    no_interest = fields.List(fields.String(), required=True)
 
 
 CUES = _CuesSchema().load(yaml.safe_load(_FILE.read_text(encoding="utf-8")))
@@ -109,7 +110,7 @@ class TermFinder:
                 found = self._latin.get(normalise(joined)) or self._latin_loose.get(loose(joined), ())
                 spans += [(words[i][0], words[i + n - 1][1], kind, code) for kind, code in found]
         return [Match(kind, code, phrase, start, KIND_FIELDS[kind], *self._labels[kind, code],
-                      negated=_negated(text, start))
+                      negated=kind != "domain" and _negated(text, start))
                 for kind, code, phrase, start in _outermost(spans, text)]
 
     def read(self, text: str) -> Reading:
@@ -118,6 +119,10 @@ class TermFinder:
         domain, evidence = self._domain(text, [m for m in matches if not m.negated])
         rate, phrase = _rate(text)
         return Reading(matches, domain, evidence, rate, phrase, _no_licence(text))
+
+    def infer_domain(self, text: str) -> tuple[str | None, str]:
+        """The domain a few words point at ('医疗分期' -> lending), and why; (None, why not) if none."""
+        return self._domain(text, [m for m in self.find(text) if not m.negated])
 
     def _domain(self, text: str, matches: list[Match]) -> tuple[str | None, str]:
         votes: Counter = Counter()
@@ -165,9 +170,10 @@ def _negated(text: str, start: int) -> bool:
 
 
 def _rate(text: str) -> tuple[float | None, str | None]:
-    """The highest percentage that stands near a rate word (APR, 年化, interest...)."""
+    """The highest percentage that stands near a rate word (APR, 年化, interest...); 0 for a product
+    that says it charges no interest ('interest-free', '免息')."""
     lower = _spaced(text)
-    found = []
+    found = [(0.0, text[lower.find(w):lower.find(w) + len(w)]) for w in CUES["no_interest"] if w in lower]
     for hit in _PERCENT.finditer(lower):
         window = lower[max(0, hit.start() - CUES["rate_window"]): hit.end() + CUES["rate_window"]]
         if any(cue in window for cue in CUES["rate_cues"]):

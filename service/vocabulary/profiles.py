@@ -3,15 +3,20 @@ read every value: by default a profile is scored on what was understood and ever
 listed with suggestions; strict handling rejects anything but exact and synonym matches."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.errors import FieldError, UnknownTerms
 from service.profile import FIELDS, KIND_FIELDS, TERM_FIELDS, CERTIFICATION_LEVELS, ProductProfile, build_profile
+from service.vocabulary.extract import TermFinder
 from service.vocabulary.scalars import FRACTION, PERCENT, read_rate
-from service.vocabulary.terms import EXACT, MOVED, STRICT_READINGS, TERM_READINGS, UNKNOWN, Reading, Vocabulary
+from service.vocabulary.spelling import SPELLING
+from service.vocabulary.terms import (EXACT, MOVED, SPLIT, STRICT_READINGS, TERM_READINGS, UNKNOWN, Reading,
+                                      Vocabulary)
 
 CERTIFICATION_KIND = "certification"
 NEGATED, INFERRED = "negated", "inferred"   # free text: mentioned as absent; deduced from cue words
-READINGS = (*TERM_READINGS, PERCENT, FRACTION, NEGATED, INFERRED)
+PHRASE = "phrase"                           # a yes/no field written in words ("UK + EU", "否")
+READINGS = (*TERM_READINGS, PERCENT, FRACTION, PHRASE, NEGATED, INFERRED)
 _NUMBERS = {f.path for f in FIELDS.values() if f.shape == "rate"}  # read as written in either handling
 
 
@@ -42,10 +47,10 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary, strict: bool = False
     for spec in TERM_FIELDS:
         for i, text in enumerate(_sent(raw, spec.path) or ()):
             reading = vocabulary.read(spec.fact, text, domain)
-            readings.append(_interpreted(f"{spec.path}[{i}]", reading, spec.path, values))
+            readings += _interpreted(f"{spec.path}[{i}]", reading, spec.path, values)
     compliance = raw.get("compliance") or {}
-    scalars = {"compliance.cross_border": bool(compliance.get("cross_border", False)),
-               "compliance.sandbox": bool(compliance.get("sandbox", False)),
+    scalars = {"compliance.cross_border": _read_flag("compliance.cross_border", compliance, readings),
+               "compliance.sandbox": _read_flag("compliance.sandbox", compliance, readings),
                "compliance.certification": _read_certification(compliance.get("certification"), vocabulary,
                                                                 readings),
                "compliance.max_apr": _read_apr(compliance.get("max_apr"), readings)}
@@ -70,33 +75,75 @@ def _sent(raw: dict, path: str):
     return (raw.get("compliance") or {}).get(spec.name) if spec.in_compliance else raw.get(spec.name)
 
 
-def _interpreted(where: str, reading: Reading, path: str, values: dict) -> Interpreted:
-    """Records the reading and puts its code in the field where it counts (once)."""
+def _interpreted(where: str, reading: Reading, path: str, values: dict) -> list[Interpreted]:
+    """Records the reading and puts its code(s) in the field where each counts (once each)."""
     if reading.term is None:
-        return Interpreted(where, reading.text, UNKNOWN, suggestions=reading.suggestions, note=reading.hint)
+        return [Interpreted(where, reading.text, UNKNOWN, suggestions=reading.suggestions, note=reading.hint)]
+    if reading.how == SPLIT:
+        return [item for part in reading.parts
+                for item in _interpreted(where, _part_of(reading.text, part), path, values)]
     target = KIND_FIELDS[reading.kind] if reading.how == MOVED and reading.kind in KIND_FIELDS else path
     note = reading.hint
     if reading.code in values[target]:
         note = (note + "; " if note else "") + "repeats an earlier value: counted once"
     else:
         values[target].append(reading.code)
-    return Interpreted(where, reading.text, reading.how, reading.code, target, reading.similarity,
-                       reading.suggestions, note)
+    return [Interpreted(where, reading.text, reading.how, reading.code, target, reading.similarity,
+                        reading.suggestions, note)]
+
+
+def _part_of(whole: str, part: Reading) -> Reading:
+    """A part of a value naming several terms, read as a split with how the part itself was read."""
+    return Reading(part.kind, part.text, SPLIT if part.how != MOVED else MOVED, part.term, part.similarity,
+                   hint=f"part of {whole!r} (read as {part.how.replace('_', ' ')})"
+                        + (f"; {part.hint}" if part.hint else ""))
+
+
+@lru_cache(maxsize=8)
+def _finder(vocabulary: Vocabulary) -> TermFinder:
+    return TermFinder(vocabulary)
 
 
 def _read_domain(text: str, vocabulary: Vocabulary, readings: list) -> str | None:
-    """The domain as typed, or the domain of a service typed in its place ('BNPL' -> lending)."""
+    """The domain as typed; else the first domain of several ('支付+信贷'); else the domain of a
+    service typed in its place ('BNPL' -> lending); else inferred from the words ('医疗分期' -> lending)."""
     reading = vocabulary.read("domain", text, moves=False)
     if reading.term is None:
+        named = [r for r in (vocabulary.read("domain", p, moves=False) for p in SPELLING.parts(text)) if r.term]
+        if named:
+            others = sorted({r.code for r in named[1:]} - {named[0].code})
+            note = f"names several domains: scored as '{named[0].code}'" + (
+                f"; also {', '.join(others)}" if others else "")
+            readings.append(Interpreted("domain", text, SPLIT, named[0].code, "domain", note=note))
+            return named[0].code
         service = vocabulary.read("scenario", text, moves=False, fuzzy=False)
         if service.term is not None and service.term.domains:
             code = service.term.domains[0]
             readings.append(Interpreted("domain", text, MOVED, code, "domain",
                                         note=f"names the service '{service.code}' of the domain '{code}'"))
             return code
+        inferred, why = _finder(vocabulary).infer_domain(text)
+        if inferred is not None:
+            readings.append(Interpreted("domain", text, INFERRED, inferred, "domain", suggestions=reading.suggestions,
+                                        note=f"inferred {why}"))
+            return inferred
     readings.append(Interpreted("domain", text, reading.how, reading.code, "domain", reading.similarity,
                                 reading.suggestions, reading.hint))
     return reading.code
+
+
+def _read_flag(path: str, compliance: dict, readings: list) -> bool:
+    """true/false, or words: 'yes', '否', 'UK + EU', 'FCA sandbox cohort 9'; unknown words read as false."""
+    value = compliance.get(FIELDS[path].name, False)
+    if isinstance(value, bool):
+        return value
+    read, decided_by = SPELLING.flag(path, value)
+    if read is None:
+        readings.append(Interpreted(path, value, UNKNOWN, False, path, suggestions=("true", "false"),
+                                    note="not a yes/no we can read: read as false"))
+        return False
+    readings.append(Interpreted(path, value, PHRASE, read, path, note=f"read as {str(read).lower()} ({decided_by})"))
+    return read
 
 
 def _read_certification(text, vocabulary: Vocabulary, readings: list) -> str:

@@ -6,7 +6,8 @@ import unicodedata
 from service.vocabulary.terms import EXACT
 
 PERCENT, FRACTION = "percent", "fraction"
-_RATE = re.compile(r"^\s*(?:apr|年化(?:利率)?|年利率)?\s*([0-9]+(?:\.[0-9]+)?)\s*(%|％|percent|pct)?\s*$", re.I)
+_RATE = re.compile(r"^\s*(?:~|≈|about|around|approx\.?|up to|max(?:imum)?|约|最高|apr|年化(?:利率)?|年利率|\s)*"
+                   r"([0-9]+(?:\.[0-9]+)?)\s*(%|％|percent|pct)?\s*(?:apr|p\.?a\.?|a year|per year|年化|/年)?\s*$", re.I)
 # A rate above this many times the principal a year is a typing error, not a red flag.
 MAX_RATE = 10.0
 

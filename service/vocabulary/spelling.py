@@ -1,10 +1,11 @@
 """Spelling conventions (spelling.yaml) checked by a schema when first imported, then applied."""
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
 _FILE = Path(__file__).with_name("spelling.yaml")
 
@@ -18,6 +19,15 @@ class _SpellingSchema(Schema):
     not_plural_endings = fields.List(fields.String(), required=True)
     min_plural_length = fields.Integer(required=True)
     zh_phrases = fields.Dict(fields.String(), fields.String(), required=True)
+    part_separators = fields.List(fields.String(), required=True)
+    flag_words = fields.Dict(fields.String(validate=validate.OneOf(["true", "false"])), fields.List(fields.String()),
+                             required=True)
+    flag_phrases = fields.Dict(fields.String(), fields.Dict(fields.String(validate=validate.OneOf(["true", "false"])),
+                                                            fields.List(fields.String())), required=True)
+    only_words = fields.List(fields.String(), required=True)
+    joined_places = fields.List(fields.String(), required=True)
+    contained_share_chinese = fields.Float(required=True)
+    contained_share_words = fields.Float(required=True)
     suffixes = fields.List(fields.String(), required=True)
     prefixes = fields.List(fields.String(), required=True)
     stop_units = fields.List(fields.String(), required=True)
@@ -37,6 +47,13 @@ class Spelling:
     not_plural_endings: list
     min_plural_length: int
     zh_phrases: dict
+    part_separators: list
+    flag_words: dict
+    flag_phrases: dict
+    only_words: list
+    joined_places: list
+    contained_share_chinese: float
+    contained_share_words: float
     suffixes: list
     prefixes: list
     stop_units: frozenset
@@ -72,6 +89,31 @@ class Spelling:
             if key.startswith(prefix) and len(key) > len(prefix):
                 return key[len(prefix):]
         return key
+
+    def parts(self, text: str) -> list[str]:
+        """The pieces of a value that may name several terms, split on the listed separators."""
+        pieces = [unicodedata.normalize("NFKC", text)]
+        for separator in self.part_separators:
+            pieces = [p for piece in pieces for p in piece.split(separator)]
+        return [p.strip() for p in pieces if p.strip()]
+
+    def flag(self, path: str, text: str) -> tuple[bool | None, str]:
+        """A yes/no field written as words: (the value, which words decided it), or (None, '')."""
+        folded = unicodedata.normalize("NFKC", text).casefold().strip()
+        for value in ("true", "false"):
+            if folded in self.flag_words[value]:
+                return value == "true", folded
+        phrases = self.flag_phrases.get(path, {})
+        for value in ("false", "true"):
+            for phrase in sorted(phrases.get(value, ()), key=len, reverse=True):
+                if phrase in folded:
+                    return value == "true", phrase
+        if path == "compliance.cross_border":
+            if any(w in folded.split() or (w in folded and not w.isascii()) for w in self.only_words):
+                return False, "one place only"
+            if any(j in folded for j in self.joined_places):
+                return True, "more than one place"
+        return None, ""
 
     def zh_words(self, key: str) -> str:
         """Taiwan/Hong Kong wording in mainland usage, longest phrase first."""

@@ -29,8 +29,9 @@ _TW2SP = opencc.OpenCC("tw2sp")
 # How a value was read; the strict handling accepts only the first three.
 EXACT, SYNONYM, FAMILY = "exact", "synonym", "family"
 CONVERTED, VARIANT, MOVED, FUZZY, UNKNOWN = "converted_script", "spelling_variant", "moved", "fuzzy", "not_recognised"
+SPLIT, CONTAINED = "split", "contained"
 STRICT_READINGS = frozenset({EXACT, SYNONYM, FAMILY})
-TERM_READINGS = (EXACT, SYNONYM, FAMILY, CONVERTED, VARIANT, MOVED, FUZZY, UNKNOWN)
+TERM_READINGS = (EXACT, SYNONYM, FAMILY, CONVERTED, VARIANT, MOVED, SPLIT, CONTAINED, FUZZY, UNKNOWN)
 
 
 @lru_cache(maxsize=65536)
@@ -114,6 +115,7 @@ class Reading:
     similarity: float | None = None
     suggestions: tuple[str, ...] = ()
     hint: str = ""
+    parts: tuple["Reading", ...] = ()   # SPLIT: one reading per term the value names
 
     @property
     def understood(self) -> bool:
@@ -234,7 +236,44 @@ class Vocabulary:
             if score >= SPELLING.fuzzy_accept and len(normalise(text)) >= SPELLING.fuzzy_min_length:
                 return Reading(kind, text, FUZZY, self._terms[kind][best], similarity=round(score / 100, 2),
                                suggestions=suggestions[1:])
+        if moves and fuzzy:
+            parts = SPELLING.parts(text)
+            if len(parts) > 1:
+                readings = [self.read(kind, part, domain) for part in parts]
+                if all(r.understood for r in readings):
+                    return Reading(kind, text, SPLIT, readings[0].term, parts=tuple(readings),
+                                   hint=f"names {len(readings)} terms: each read and counted")
+            inside = self._contained(kind, text)
+            if inside is not None:
+                return Reading(kind, text, CONTAINED, inside[0], similarity=inside[1], suggestions=suggestions,
+                               hint=f"read from the words '{inside[2]}' in it")
         return Reading(kind, text, UNKNOWN, suggestions=suggestions, hint=self._other_kind_hint(kind, text))
+
+    def _contained(self, kind: str, text: str) -> tuple[Term, float, str] | None:
+        """The longest known spelling of this kind inside `text` ('insurtech for pets', '第三方支付公司'),
+        if it covers enough of it (Chinese: a share of the characters; English: of the words that carry
+        meaning); the rightmost, usually the head word, on a tie."""
+        key = normalise(text)
+        if _CJK.search(key):
+            pieces = [(key[i:j], i, (j - i) / len(key)) for i in range(len(key)) for j in range(i + 2, len(key) + 1)
+                      if (i, j) != (0, len(key))]
+            needed = SPELLING.contained_share_chinese
+        else:
+            words = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", text).casefold()) if w]
+            meaningful = sum(1 for w in words if w not in SPELLING.stop_units) or 1
+            pieces = [(" ".join(words[i:j]), i, sum(w not in SPELLING.stop_units for w in words[i:j]) / meaningful)
+                      for i in range(len(words)) for j in range(i + 1, len(words) + 1) if (i, j) != (0, len(words))]
+            needed = SPELLING.contained_share_words
+        best = None
+        for piece, start, share in pieces:
+            if share < needed or piece in SPELLING.stop_units:
+                continue
+            found = self._lookup(kind, piece)
+            if found is not None:
+                rank = (share, start)
+                if best is None or rank > best[0]:
+                    best = (rank, found.term, round(share, 2), piece)
+        return None if best is None else best[1:]
 
     def _lookup(self, kind: str, text: str, variants: bool = True) -> Reading | None:
         """Exact (or synonym, family, script) readings; with `variants`, spelling variants too."""

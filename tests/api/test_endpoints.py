@@ -154,7 +154,7 @@ def test_unknown_field_is_rejected_with_a_suggestion(client):
     ({"compliance": {"max_apr": "about a quarter"}}, "compliance.max_apr"),
     ({"compliance": {"max_apr": True}}, "compliance.max_apr"),
     ({"compliance": {"max_apr": 20000}}, "compliance.max_apr"),
-    ({"compliance": {"cross_border": "yes"}}, "compliance.cross_border"),
+    ({"compliance": {"cross_border": 5}}, "compliance.cross_border"),
     ({"compliance": {"sandbox": 0}}, "compliance.sandbox"),
     ({"compliance": {"certification": 3}}, "compliance.certification"),
     ({"name": ""}, "name"),

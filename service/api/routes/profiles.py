@@ -40,7 +40,7 @@ def extract_profile(request_body):
         interpretation.append(Interpreted("domain", text, INFERRED, domain, "domain", note=reading.domain_evidence))
     draft = {"name": request_body["name"], "domain": domain, "description": text,
              "compliance": {"cross_border": False, "certification": "none", "sandbox": False,
-                            "max_apr": reading.max_apr}}
+                            "max_apr": None if reading.max_apr is None else f"{reading.max_apr * 100:g}%"}}
     for spec in TERM_FIELDS:
         codes = [m.code for m in reading.matches if m.kind == spec.fact and not m.negated]
         (draft["compliance"] if spec.in_compliance else draft)[spec.name] = codes
