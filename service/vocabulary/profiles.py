@@ -79,7 +79,7 @@ def _interpreted(where: str, reading: Reading, path: str, values: dict) -> list[
     """Records the reading and puts its code(s) in the field where each counts (once each)."""
     if reading.term is None:
         return [Interpreted(where, reading.text, UNKNOWN, suggestions=reading.suggestions, note=reading.hint)]
-    if reading.how == SPLIT:
+    if reading.parts:
         return [item for part in reading.parts
                 for item in _interpreted(where, _part_of(reading.text, part), path, values)]
     target = KIND_FIELDS[reading.kind] if reading.how == MOVED and reading.kind in KIND_FIELDS else path
@@ -93,9 +93,9 @@ def _interpreted(where: str, reading: Reading, path: str, values: dict) -> list[
 
 
 def _part_of(whole: str, part: Reading) -> Reading:
-    """A part of a value naming several terms, read as a split with how the part itself was read."""
-    return Reading(part.kind, part.text, SPLIT if part.how != MOVED else MOVED, part.term, part.similarity,
-                   hint=f"part of {whole!r} (read as {part.how.replace('_', ' ')})"
+    """A part of a value naming several terms: the value as typed, what the part was read as, and how."""
+    return Reading(part.kind, whole, SPLIT if part.how != MOVED else MOVED, part.term, part.similarity,
+                   hint=f"the part {part.text!r}, read as {part.how.replace('_', ' ')}"
                         + (f"; {part.hint}" if part.hint else ""))
 
 

@@ -36,6 +36,8 @@ class _SpellingSchema(Schema):
     suggest_cutoff = fields.Float(required=True)
     spelling_alike = fields.Float(required=True)
     shared_unit_bonus = fields.Float(required=True)
+    telling_weight = fields.Float(required=True)
+    suggest_margin = fields.Float(required=True)
     same_domain_bonus = fields.Float(required=True)
     max_suggestions = fields.Integer(required=True)
 
@@ -62,6 +64,8 @@ class Spelling:
     suggest_cutoff: float
     spelling_alike: float
     shared_unit_bonus: float
+    telling_weight: float
+    suggest_margin: float
     same_domain_bonus: float
     max_suggestions: int
 

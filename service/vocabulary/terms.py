@@ -4,8 +4,10 @@ A spelling is tried, in order: exactly as listed (after folding case, width and 
 Simplified script, as a spelling variant (US/UK, plurals, 'technology/platform/系统' suffixes), as a
 known term of another kind, and as a near miss. Each step is reported, so nothing is guessed silently."""
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -164,6 +166,11 @@ class Vocabulary:
                           for kind, by_code in self._terms.items()}
         self._units = {kind: {code: frozenset().union(*(units(s) for s in term.spellings()))
                               for code, term in by_code.items()} for kind, by_code in self._terms.items()}
+        # How telling a shared word or character is: log(terms of the kind / terms using it).
+        self._rarity = {}
+        for kind, by_code in self._units.items():
+            used = Counter(u for code_units in by_code.values() for u in code_units)
+            self._rarity[kind] = {u: math.log(len(by_code) / n) for u, n in used.items()}
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -327,32 +334,39 @@ class Vocabulary:
         return code, max(fuzz.ratio(key, normalise(s)) for s in self._terms[kind][code].spellings())
 
     def suggest(self, kind: str, text: str, domain: str | None = None) -> tuple[str, ...]:
-        """Up to three codes close in meaning first, spelling second: candidates must share a word or
-        a Chinese character with `text` or be spelt almost alike, and stay in the best one's family."""
+        """Up to three codes close in meaning first, spelling second. A candidate must share a telling
+        word or Chinese character with `text` (weighted by how few terms use it: 'pay' or '险' tell
+        little) or be spelt almost alike; the list stays in the best one's family, plus candidates as
+        close that share a telling unit."""
         key = normalise(text)
         if not key:
             return ()
         index = self._index.get(kind, {})
         typed = units(text)
+        rarity = self._rarity.get(kind, {})
         scored: dict[str, float] = {}
+        telling: dict[str, float] = {}
         grams = self._grams.get(kind, {})
         choices = set().union(*(grams.get(g, ()) for g in _grams(key)))
         for choice, score, _ in process.extract(key, choices, scorer=fuzz.WRatio, limit=24,
                                                 score_cutoff=SPELLING.suggest_cutoff):
             code = index[choice]
-            shared = len(typed & self._units[kind][code])
-            if not shared and fuzz.ratio(key, choice) < SPELLING.spelling_alike:
+            shared = sum(rarity.get(u, 0.0) for u in typed & self._units[kind][code])
+            if shared < SPELLING.telling_weight and fuzz.ratio(key, choice) < SPELLING.spelling_alike:
                 continue
             term = self._terms[kind][code]
             score += SPELLING.shared_unit_bonus * shared
             if domain and domain in term.domains:
                 score += SPELLING.same_domain_bonus
-            scored[code] = max(scored.get(code, 0.0), score)
+            if score > scored.get(code, 0.0):
+                scored[code], telling[code] = score, shared
         ranked = sorted(scored, key=lambda c: (-scored[c], c))
         if not ranked:
             return ()
-        family = self.family(kind, ranked[0])
-        related = [c for c in ranked if self.family(kind, c) == family or typed & self._units[kind][c]]
+        best = ranked[0]
+        family = self.family(kind, best)
+        related = [c for c in ranked if self.family(kind, c) == family
+                   or (scored[c] >= scored[best] - SPELLING.suggest_margin and telling[c] >= SPELLING.telling_weight)]
         return tuple(related[: SPELLING.max_suggestions])
 
     def _other_kind_hint(self, kind: str, text: str) -> str:
