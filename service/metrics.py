@@ -7,7 +7,7 @@ REQUESTS = Counter("diffscore_requests_total", "HTTP requests by route, method a
                    ["route", "method", "status"])
 LATENCY = Histogram("diffscore_request_seconds", "HTTP request latency by route", ["route"],
                     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
-LOOKUPS = Counter("diffscore_benchmark_lookups_total", "Market slice look-ups by where they came from",
+ANSWERS = Counter("diffscore_answers_total", "Score answers by where they came from (answer cache or computed)",
                   ["source"])
 REDIS_ERRORS = Counter("diffscore_redis_errors_total", "Redis calls that failed or were short-circuited")
 SCORES = Histogram("diffscore_scores", "Distribution of the scores answered", ["score"],

@@ -8,7 +8,8 @@ from service.benchmarks.catalogs import CatalogRegistry
 from service.benchmarks.lookup import MarketLookup
 from service.benchmarks.models import Benchmarks
 from service.cache import LookupCache
-from service.scoring import ScoreReport, score
+from service.api.answers import answer_key, build_answer, finish_answer
+from service.scoring import MODEL_VERSION, ScoreReport, score
 from service.settings import Settings
 from service.profile import ProductProfile
 from service.vocabulary import Interpreted, Match, TermFinder, normalise_profile, understood_share
@@ -35,6 +36,25 @@ class Services:
             report = replace(report, coverage=round(report.coverage * share, 3))
         return report, source, readings
 
+    def answer(self, raw: dict, catalog: str | None, strict: bool, sections, request_id: str) -> tuple[dict, str]:
+        """The answer document for a validated request body and where it came from: the answer cache
+        (in-process, then Redis) keyed by the canonical profile and the data and model versions, or
+        computed. Only what depends on the request itself is added afterwards."""
+        profile, readings = normalise_profile(raw, self.benchmarks.vocabulary, strict)
+        benchmarks = self.catalogs.select(catalog)
+        key = answer_key(self.settings.redis_key_prefix, benchmarks.version, MODEL_VERSION, profile, sections)
+
+        def compute() -> dict:
+            market, _ = self.lookup(benchmarks).slice(profile.domain)
+            report = score(profile, benchmarks, market, with_recommendations="recommendations" in sections)
+            suggested = self.suggested_terms(profile) if "suggested_terms" in sections else []
+            return build_answer(report, suggested, sections)
+
+        cached, source = self.cache.get_or_compute(key, compute)
+        meta = {"model_version": MODEL_VERSION, "benchmark_version": benchmarks.version,
+                "cache": {"hit": source != "computed", "source": source}, "request_id": request_id}
+        return finish_answer(cached, readings, understood_share(readings), sections, meta), source
+
     def score_profile(self, profile: ProductProfile, catalog: str | None = None) -> tuple[ScoreReport, str]:
         benchmarks = self.catalogs.select(catalog)
         market, source = self.lookup(benchmarks).slice(profile.domain)
@@ -47,7 +67,8 @@ class Services:
         """Terms the description mentions that the structured fields do not carry."""
         if not profile.description:
             return []
-        return [m for m in self.finder.find(profile.description) if m.code not in profile.terms(m.kind)]
+        return [m for m in self.finder.find(profile.description)
+                if not m.negated and m.code not in profile.terms(m.kind)]
 
 
 def services() -> Services:

@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 from prometheus_client.exposition import choose_encoder
 
 from service.logs import json_formatter
-from service.metrics import BUILD_INFO, LATENCY, REQUESTS
+from service.metrics import ANSWERS, BUILD_INFO, LATENCY, REQUESTS, SCORES
 
 log = logging.getLogger("diffscore.request")
 bp = Blueprint("metrics", __name__)
@@ -46,6 +46,10 @@ def record(response):
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     REQUESTS.labels(route, request.method, str(response.status_code)).inc()
     LATENCY.labels(route).observe(elapsed)
+    if g.get("cache_source"):
+        ANSWERS.labels(g.cache_source).inc()
+    for name, value in g.get("scores", ()):
+        SCORES.labels(name).observe(value)
     log.info("request", extra={
         "request_id": g.get("request_id", ""), "method": request.method, "route": route,
         "status": response.status_code, "latency_ms": round(elapsed * 1000, 2),

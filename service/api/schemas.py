@@ -1,6 +1,7 @@
 """marshmallow schemas: the single source of the request/response contract and of openapi.yaml."""
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from webargs.fields import DelimitedList
 
 from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PROFILE_FIELDS, VERDICTS, ProfileField
 from service.profile_rows import split_terms
@@ -127,15 +128,16 @@ class ProfileOutSchema(_ProfileOut):
 class InterpretationSchema(Schema):
     field = fields.String(metadata={"description": "Where the value was sent, e.g. tech_stack[2]."})
     text = fields.Raw(metadata={"description": "The value as sent.",
-                                "oneOf": [{"type": "string"}, {"type": "number"}]})
+                                "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]})
     how = fields.String(metadata={"enum": list(READINGS), "description": (
         "exact or synonym: as listed; family: an umbrella term (e.g. AI); converted_script: Traditional "
         "Chinese read as Simplified; spelling_variant: US/UK spelling, plural or a generic suffix; moved: a "
         "known term of another field, counted there; fuzzy: a near miss (see similarity); percent or "
         "fraction: how a rate was read; negated: free text mentions it as absent; inferred: deduced from the "
         "text's services and cue words (see note); not_recognised: not scored, see suggestions.")})
-    code = fields.Raw(allow_none=True, metadata={"description": "The code (or number) it was read as.",
-                                                 "oneOf": [{"type": "string"}, {"type": "number"}]})
+    code = fields.Raw(allow_none=True, metadata={"description": "The code (number, or true/false) it was read as.",
+                                                 "oneOf": [{"type": "string"}, {"type": "number"},
+                                                           {"type": "boolean"}]})
     placed_in = fields.String(allow_none=True, metadata={"description": "The field where it counts."})
     similarity = fields.Float(allow_none=True)
     suggestions = fields.List(fields.String())
@@ -325,6 +327,10 @@ class ScoreResponseSchema(Schema):
         "description": "How every value sent was read: understood (and how) or not recognised (with suggestions)."})
     suggested_terms = fields.List(fields.Nested(SuggestedTermSchema), metadata={
         "description": "Terms the description mentions that no structured field carries: not scored, to add if meant."})
+    exhausted = fields.Nested(AdviceNoteSchema, allow_none=True, metadata={
+        "description": "Set when no coherent addition that helps is left to recommend, saying so in both languages."})
+    interactions = fields.List(fields.Nested(InteractionSchema), metadata={
+        "description": "Differentiators that are also compliance drivers (e.g. social data in credit scoring)."})
     meta = fields.Nested(MetaSchema)
 
 
@@ -541,6 +547,19 @@ class CompareOutSchema(Schema):
     meta = fields.Nested(MetaSchema)
 
 
+# What `?fields=` can ask for, and the response members each brings (meta always comes).
+SECTIONS = {
+    "scores": ("differentiation", "homogeneity_risk", "compliance_risk"),
+    "coverage": ("coverage",),
+    "nearest_benchmarks": ("nearest_benchmarks",),
+    "recommendations": ("recommendations", "exhausted"),
+    "interactions": ("interactions",),
+    "profile": ("profile",),
+    "interpretation": ("interpretation",),
+    "suggested_terms": ("suggested_terms",),
+}
+
+
 class CatalogQuerySchema(Schema):
     strict = StrictQueryBoolean(load_default=False, metadata={
         "description": "true: any term that is not an exact or synonym match is a 422 problem (as the header "
@@ -548,6 +567,13 @@ class CatalogQuerySchema(Schema):
     catalog = fields.String(load_default=None, validate=validate.Length(min=1, max=TERM_MAX), metadata={
         "description": "Benchmark data to score against: report (default), NAME (a registered or file catalog "
                        "alone) or NAME+report (both). GET /v1/catalogs lists them."})
+
+
+class ScoreQuerySchema(CatalogQuerySchema):
+    sections = DelimitedList(
+        fields.String(validate=validate.OneOf(SECTIONS)), data_key="fields", load_default=lambda: list(SECTIONS),
+        metadata={"description": f"Only these parts of the answer, comma-separated: {', '.join(SECTIONS)} "
+                                 "(default: all). `fields=scores` measures no recommendations, so it costs far less."})
 
 
 class CatalogInSchema(Schema):

@@ -90,7 +90,7 @@ def test_metrics_count_requests_and_cache_look_ups(client):
     client.post("/v1/scores", json=NEV_INSURANCE_EN)
     text = client.get("/metrics").get_data(as_text=True)
     assert 'diffscore_requests_total{method="POST",route="/v1/scores",status="200"}' in text
-    assert "diffscore_benchmark_lookups_total" in text and "diffscore_request_seconds_bucket" in text
+    assert "diffscore_answers_total" in text and "diffscore_request_seconds_bucket" in text
     assert 'diffscore_scores_count{score="compliance_risk"}' in text
 
 

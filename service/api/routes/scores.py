@@ -1,6 +1,6 @@
 """POST /v1/scores: one product profile in, three explained scores out."""
 
-from flask import g, request
+from flask import current_app, g, request
 from marshmallow import RAISE, ValidationError
 
 from service.api.security import requires
@@ -8,9 +8,10 @@ from service.api.context import services
 from service.api.errors import service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, problems, strict_handling
-from service.api.schemas import BatchInSchema, BatchOutSchema, CatalogQuerySchema, ProfileInSchema, ScoreResponseSchema
+from service.api.schemas import BatchInSchema, BatchOutSchema, ProfileInSchema, ScoreQuerySchema, ScoreResponseSchema
 from service.errors import InvalidInput, PayloadTooLarge, ServiceError
-from service.metrics import LOOKUPS, SCORES
+
+SCORED = ("differentiation", "homogeneity_risk", "compliance_risk")
 
 blp = ApiBlueprint("scores", __name__, url_prefix="/v1", description="Score product concepts.")
 
@@ -19,7 +20,7 @@ blp = ApiBlueprint("scores", __name__, url_prefix="/v1", description="Score prod
 @requires("score")
 @blp.doc(operationId="scoreProfile")
 @blp.arguments(ProfileInSchema, examples=PROFILE_EXAMPLES)
-@blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(ScoreQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, ScoreResponseSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def post_score(profile, query):
@@ -31,16 +32,17 @@ def post_score(profile, query):
     and percentages are read, and `interpretation` says how each value was read; a term not
     understood is listed with suggestions and lowers the coverage. With `Prefer: handling=strict`
     (or `?strict=true`) any value that is not an exact or synonym match is a 422 problem instead.
-    Unknown fields are rejected, not ignored.
+    Unknown fields are rejected, not ignored. `?fields=` asks for parts of the answer only.
     """
-    return report_body(*services().score(profile, query["catalog"], strict_handling(query)))
+    body, _ = answer(services(), profile, query)
+    return current_app.json.response(body)
 
 
 @blp.route("/scores/batch", methods=["POST"])
 @requires("score")
 @blp.doc(operationId="scoreBatch")
 @blp.arguments(BatchInSchema, examples=BATCH_EXAMPLES)
-@blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(ScoreQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, BatchOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def post_batch(batch, query):
@@ -55,12 +57,11 @@ def post_batch(batch, query):
         raise PayloadTooLarge(f"A batch holds at most {context.settings.batch_max_items} items; "
                               f"this one has {len(items)}. Split it into smaller batches.")
     schema = ProfileInSchema()
-    strict = strict_handling(query)
     results = []
     for index, item in enumerate(items):
         instance = f"{request.path}#/items/{index}"
         try:
-            result = report_body(*context.score(schema.load(item), query["catalog"], strict))
+            result, _ = answer(context, schema.load(item), query)
             results.append({"index": index, "status": 200, "result": result, "error": None})
         except ValidationError as exc:
             errors = list(validation_errors(exc.messages, schema))
@@ -71,29 +72,14 @@ def post_batch(batch, query):
             results.append({"index": index, "status": exc.status, "result": None,
                             "error": service_problem_body(exc, instance)})
     scored = sum(1 for r in results if r["status"] == 200)
-    return {"results": results, "summary": {"items": len(results), "scored": scored, "failed": len(results) - scored}}
+    return current_app.json.response(
+        {"results": results, "summary": {"items": len(results), "scored": scored, "failed": len(results) - scored}})
 
 
-def report_body(report, source: str, interpretation=()) -> dict:
-    """The response document for one report; `source` says where the market look-up came from."""
+def answer(context, profile: dict, query: dict) -> tuple[dict, str]:
+    """One answer through the answer cache; the cache source is logged and counted once per request."""
+    body, source = context.answer(profile, query["catalog"], strict_handling(query), query["sections"],
+                                  g.request_id)
     g.cache_source = source
-    LOOKUPS.labels(source).inc()
-    for name in ("differentiation", "homogeneity_risk", "compliance_risk"):
-        SCORES.labels(name).observe(getattr(report, name).score)
-    return {
-        "differentiation": report.differentiation,
-        "homogeneity_risk": report.homogeneity_risk,
-        "compliance_risk": report.compliance_risk,
-        "coverage": report.coverage,
-        "nearest_benchmarks": report.nearest_benchmarks,
-        "recommendations": report.recommendations,
-        "profile": report.profile,
-        "interpretation": interpretation,
-        "suggested_terms": services().suggested_terms(report.profile),
-        "meta": {
-            "model_version": report.model_version,
-            "benchmark_version": report.benchmark_version,
-            "cache": {"hit": source != "computed", "source": source},
-            "request_id": g.request_id,
-        },
-    }
+    g.scores = g.get("scores", []) + [(name, body[name]["score"]) for name in SCORED if name in body]
+    return body, source
