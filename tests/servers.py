@@ -69,8 +69,13 @@ class Managed:
         self.cleanup = list(cleanup)
         self._output = tempfile.TemporaryFile()
         self._text: str | None = None
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=self._output,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=self._output,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        except BaseException:
+            self._output.close()
+            self._remove_scratch()
+            raise
         self.pid = self.process.pid
         _running.add(self)
 
@@ -107,13 +112,16 @@ class Managed:
         self._output.seek(0)
         self._text = self._output.read().decode(errors="replace")
         self._output.close()
+        self._remove_scratch()
+        _running.discard(self)
+        return self._text
+
+    def _remove_scratch(self) -> None:
         for path in map(Path, self.cleanup):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
-        _running.discard(self)
-        return self._text
 
     def _signal_group(self, signum: int) -> None:
         try:
@@ -168,7 +176,8 @@ class RedisServer(Managed):
                          f"redis-server on port {port}", cleanup=[scratch])
 
     def ready(self) -> bool:
-        return redis.Redis(port=self.port, socket_timeout=PROBE_SECONDS, socket_connect_timeout=PROBE_SECONDS).ping()
+        with redis.Redis(port=self.port, socket_timeout=PROBE_SECONDS, socket_connect_timeout=PROBE_SECONDS) as client:
+            return client.ping()
 
 
 class Servers:
