@@ -98,12 +98,17 @@ class ProductProfile:
         """The profile's codes of one vocabulary kind."""
         if kind == "domain":
             return (self.domain,)
-        return self.value(KIND_FIELDS[kind])
+        in_compliance, name = _ATTRIBUTES[KIND_FIELDS[kind]]
+        return getattr(self.compliance if in_compliance else self, name)
 
     def value(self, path: str):
         """The value of a declared field, e.g. value('compliance.max_apr')."""
-        spec = FIELDS[path]
-        return getattr(self.compliance if spec.in_compliance else self, spec.name)
+        in_compliance, name = _ATTRIBUTES[path]
+        return getattr(self.compliance if in_compliance else self, name)
+
+
+# Where each declared field sits on the dataclasses: looked up on every rule test, so kept flat.
+_ATTRIBUTES = {f.path: (f.in_compliance, f.name) for f in PROFILE_FIELDS}
 
 
 def build_profile(domain: str, values: dict, **extra) -> ProductProfile:

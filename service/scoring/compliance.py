@@ -38,11 +38,20 @@ def score_compliance(profile: ProductProfile, benchmarks: Benchmarks, out) -> Co
 
 
 def rescore_compliance(edited: ProductProfile, field: str, before: ComplianceResult,
-                       benchmarks: Benchmarks) -> ComplianceResult:
-    """Re-evaluate only the rules that read the edited field; the rest keep their points."""
-    known = facts(edited)
+                       benchmarks: Benchmarks, known_before: dict | None = None) -> ComplianceResult:
+    """Re-evaluate only the rules that read the edited field; the rest keep their points.
+    `known_before`: the unedited profile's facts, so only the edited fact is read again."""
+    fact = FIELD_FACTS[field]
+    readers = benchmarks.reading.get(fact, ())
+    if not readers:
+        return before
+    if known_before is None:
+        known = facts(edited)
+    else:
+        value = edited.value(field)
+        known = {**known_before, fact: frozenset(value) if isinstance(value, tuple) else value}
     total = before.unbounded
-    for item in benchmarks.reading.get(FIELD_FACTS[field], ()):
+    for item in readers:
         total -= before.points.get(item.id, 0.0)
         if isinstance(item, Relief):
             total += item.points if item.when.holds(known) else 0.0

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 
 from service.benchmarks.market import MarketSlice, build_slice
-from service.benchmarks.models import Benchmarks, profile_features
+from service.benchmarks.models import Benchmarks, facts, profile_features
 from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.compliance import rescore_compliance, score_compliance
 from service.scoring.differentiation import score_differentiation
@@ -61,12 +61,13 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     advice = Advice((), None)
     if with_recommendations:
         baseline = (differentiation, homogeneity, compliance)
+        known = facts(profile)
 
         def rescore(edited: ProductProfile, edit: Edit):
             """Numbers only, and only what the edit touches: compliance rules that read the edited
             field; the market scores only when a term that places the product in its market changed;
             the focus only when a term it reads changed (not a business model)."""
-            risk = rescore_compliance(edited, edit.field, compliance, benchmarks)
+            risk = rescore_compliance(edited, edit.field, compliance, benchmarks, known)
             if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
                 return (differentiation, homogeneity, risk), focus
             edited_hood, edited_homogeneity = hood, homogeneity
