@@ -233,11 +233,15 @@ def redis_client(url: str, timeout: float):
     return sentinel.master_for(service, db=int(db or 0), retry=Retry(NoBackoff(), 0), **options)
 
 
-def build_cache(settings) -> tuple[LookupCache, CatalogStore]:
-    """Redis when REDIS_URL is set (one link for both), else the embedded in-process cache and store."""
-    front = MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds)
+def build_cache(settings) -> tuple[LookupCache, LookupCache, CatalogStore]:
+    """The look-up cache, the answer cache and the catalog store: Redis when REDIS_URL is set (one
+    link for all three) behind in-process layers, else the embedded in-process ones. Answers get their
+    own layer so that thousands of them never push the few market slices out."""
+    lookups = MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds)
+    answers = MemoryCache(settings.answer_cache_size, settings.cache_ttl_seconds)
     if not settings.redis_url:
-        return front, LocalStore(settings.catalog_dir)
+        return lookups, answers, LocalStore(settings.catalog_dir)
     link = RedisLink(settings.redis_url, settings.redis_timeout_seconds, settings.breaker_fail_max,
                      settings.breaker_reset_seconds)
-    return RedisCache(link, ttl=settings.cache_ttl_seconds, front=front), RedisStore(link)
+    return (RedisCache(link, ttl=settings.cache_ttl_seconds, front=lookups),
+            RedisCache(link, ttl=settings.cache_ttl_seconds, front=answers), RedisStore(link))

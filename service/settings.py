@@ -24,6 +24,8 @@ class Settings:
     breaker_reset_seconds: float = 5.0
     cache_ttl_seconds: int = 3600
     memory_cache_size: int = 256
+    # Score answers kept in each worker (about 20 KB each, so 1024 is about 20 MB), in front of Redis.
+    answer_cache_size: int = 1024
     # Larger bodies get a 413 problem; field limits live in the API schemas (and so in openapi.yaml).
     max_body_bytes: int = 4 * 1024 * 1024
     batch_max_items: int = 1000

@@ -1,7 +1,7 @@
 """The service plus a floor endpoint, for the HTTP benchmark only.
 
 POST /floor/ parses the same JSON and validates it with the same marshmallow schema as
-POST /v1/scores, then returns a body of the same size without scoring: the cost of the request on
+POST /v1/scores, then returns a full-size score answer without scoring: the cost of the request on
 this stack. Served by gunicorn with the production config next to the real routes."""
 
 from flask import Flask, Response, request
@@ -9,12 +9,12 @@ from marshmallow import ValidationError
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from service import create_app
-from service.api.examples import NEV_INSURANCE_EN
+from service.api.examples import SOCIAL_CREDIT_EN
 from service.api.schemas import ProfileInSchema
 
 service_app = create_app()
 with service_app.test_client() as client:
-    SCORE_BODY = client.post("/v1/scores", json=NEV_INSURANCE_EN).get_data()
+    SCORE_BODY = client.post("/v1/scores", json=SOCIAL_CREDIT_EN).get_data()
 
 floor = Flask("floor")
 schema = ProfileInSchema()

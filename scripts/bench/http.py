@@ -1,8 +1,12 @@
-"""HTTP load run on 127.0.0.1 with wrk against gunicorn and the production config (gunicorn.conf.py):
-POST /v1/scores, POST /v1/scores/batch, the floor endpoint and GET /healthz, in one run.
+"""HTTP load run on 127.0.0.1 with wrk against gunicorn and the production config (gunicorn.conf.py).
+
+Every scoring row is measured on distinct, realistic profiles (scripts/bench/profiles.py): each
+request a profile the answer cache has not seen (the miss path), unless the row says hit path. The
+floor endpoint validates the same bodies with the same schema and answers a full-size body without
+scoring: the cost of the request itself on this stack.
 
     apt-get install wrk            # Debian's package
-    .venv/bin/python -m scripts.bench.http [--seconds 10] [--connections 8]
+    .venv/bin/python -m scripts.bench.http [--seconds 8] [--connections 32] [--profiles 12000]
 """
 
 import argparse
@@ -19,61 +23,86 @@ from pathlib import Path
 import requests
 
 from scripts.bench.common import gunicorn, report
-from service.api.examples import NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CREDIT_EN
+from scripts.bench.profiles import realistic_profiles
 
 BATCH_SIZE = 100
+# Each wrk thread walks its own stride of the bodies, so no two requests of a run repeat a profile.
+LUA = """
+local bodies = {%s}
+local path = "%s"
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) counter = id; stride = 2 end
+function request()
+  counter = counter + stride
+  return wrk.format("POST", path, {["Content-Type"] = "application/json"}, bodies[(counter %% #bodies) + 1])
+end
+"""
 
 
-def wrk(url: str, body: str | None, seconds: int, connections: int, workdir: Path) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    if body is not None:
-        script = workdir / f"post-{abs(hash(body))}.lua"
-        script.write_text(f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                          f"wrk.body = {json.dumps(body)}\n", encoding="utf-8")
-        command += ["-s", str(script)]
+def wrk(base: str, path: str, bodies: list[str], seconds: int, connections: int, workdir: Path) -> dict:
+    script = workdir / f"bodies-{abs(hash((path, len(bodies))))}.lua"
+    # Long brackets: Lua reads the JSON as is (its escapes are JSON's, not Lua's).
+    script.write_text(LUA % (",".join(f"[==[{b}]==]" for b in bodies), path), encoding="utf-8")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base + path]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout  # nosec B603
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 
     def percentile(p):
         value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
         return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
 
-    return {"requests_per_s": rps, "p50_ms": percentile(50), "p99_ms": percentile(99),
+    return {"requests_per_s": rps, "requests": total, "p50_ms": percentile(50), "p99_ms": percentile(99),
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--profiles", type=int, default=12000)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
-    with gunicorn("scripts.bench.floor_app:app") as (base, _):
-        profile = json.dumps(NEV_INSURANCE_EN)
-        items = [NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CREDIT_EN] * (BATCH_SIZE // 3 + 1)
-        batch = json.dumps({"items": items[:BATCH_SIZE]})
-        sizes = [len(requests.post(f"{base}{path}", data=profile, headers={"Content-Type": "application/json"},
-                                   timeout=10).content) for path in ("/floor/", "/v1/scores")]
-        if abs(sizes[0] - sizes[1]) > 16:  # only the cache source may differ
-            sys.exit(f"floor and scores bodies differ in size: {sizes}")
-        with tempfile.TemporaryDirectory() as tmp:
-            workdir = Path(tmp)
-            rows = [
-                {"endpoint": "POST /v1/scores", **wrk(f"{base}/v1/scores", profile, args.seconds, args.connections, workdir)},
-                {"endpoint": "POST /floor/ (validate + same-size body)",
-                 **wrk(f"{base}/floor/", profile, args.seconds, args.connections, workdir)},
-                {"endpoint": f"POST /v1/scores/batch ({BATCH_SIZE} rows)",
-                 **wrk(f"{base}/v1/scores/batch", batch, args.seconds, args.connections, workdir)},
-                {"endpoint": "GET /healthz", **wrk(f"{base}/healthz", None, args.seconds, args.connections, workdir)},
-            ]
-    rows[2]["rows_per_s"] = round(rows[2]["requests_per_s"] * BATCH_SIZE, 1)
+    profiles = realistic_profiles(args.profiles)
+    bodies = [json.dumps(p) for p in profiles]
+    fresh = iter(range(len(bodies)))
+
+    def unseen(count: int) -> list[str]:
+        """Bodies no earlier row sent, so each row measures the miss path."""
+        return [bodies[next(fresh)] for _ in range(count)]
+
+    share = len(bodies) // 4
+    batches = [json.dumps({"items": profiles[i:i + BATCH_SIZE]})
+               for i in range(0, 1000, BATCH_SIZE)]
+    with gunicorn("scripts.bench.floor_app:app") as (base, _), tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        hits = bodies[-1000:]
+        for body in hits:  # the hit path: answers already cached (each worker fills its own layer)
+            for _ in range(2):
+                requests.post(f"{base}/v1/scores", data=body.encode(), headers={"Content-Type": "application/json"},
+                              timeout=30).raise_for_status()
+        rows = [
+            {"endpoint": "POST /floor/ (validate + full-size body)",
+             **wrk(base, "/floor/", unseen(share), args.seconds, args.connections, workdir)},
+            {"endpoint": "POST /v1/scores (full report, miss path)",
+             **wrk(base, "/v1/scores", unseen(share), args.seconds, args.connections, workdir)},
+            {"endpoint": "POST /v1/scores?fields=scores (miss path)",
+             **wrk(base, "/v1/scores?fields=scores", unseen(share), args.seconds, args.connections, workdir)},
+            {"endpoint": "POST /v1/scores (full report, hit path, 1,000 profiles)",
+             **wrk(base, "/v1/scores", hits, args.seconds, args.connections, workdir)},
+            {"endpoint": f"POST /v1/scores/batch ({BATCH_SIZE} rows, the same 1,000 profiles)",
+             **wrk(base, "/v1/scores/batch", batches, args.seconds, args.connections, workdir)},
+        ]
+    floor = rows[0]["requests_per_s"]
     for row in rows:
-        row.setdefault("rows_per_s", row["requests_per_s"] if "scores" in row["endpoint"] else "")
+        row["x_floor"] = round(row["requests_per_s"] / floor, 2)
+        if row["requests"] > share:
+            row["endpoint"] += " (profiles repeated)"
     report(f"HTTP load (wrk, {args.connections} connections, {args.seconds}s each, gunicorn.conf.py, "
-           f"{os.cpu_count()} cores)", rows)
-    print(f"scores/floor ratio: {rows[0]['requests_per_s'] / rows[1]['requests_per_s']:.2f}")
+           f"{os.cpu_count()} cores, {len(bodies)} distinct profiles)", rows)
 
 
 if __name__ == "__main__":

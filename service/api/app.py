@@ -96,11 +96,12 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
         },
     )
     raw, report_entries, benchmarks = data or load_data(settings)
-    cache, store = build_cache(settings)
+    cache, answers, store = build_cache(settings)
     catalogs = CatalogRegistry(raw, report_entries, benchmarks, store, settings.redis_key_prefix,
                                settings.catalog_refresh_seconds)
     catalogs.load_files(settings.benchmark_paths)
-    app.extensions["diffscore"] = Services(settings, benchmarks, cache, catalogs, TermFinder(benchmarks.vocabulary))
+    app.extensions["diffscore"] = Services(settings, benchmarks, cache, answers, catalogs,
+                                           TermFinder(benchmarks.vocabulary))
     observability.configure_logging()
     keys = security.load_keys(settings.api_keys, settings.api_keys_file)
     if settings.require_api_keys and not keys:

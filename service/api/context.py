@@ -21,7 +21,8 @@ class Services:
 
     settings: Settings
     benchmarks: Benchmarks
-    cache: LookupCache
+    cache: LookupCache          # market slices
+    answers: LookupCache        # score answers
     catalogs: CatalogRegistry
     finder: TermFinder
 
@@ -50,7 +51,7 @@ class Services:
             suggested = self.suggested_terms(profile) if "suggested_terms" in sections else []
             return build_answer(report, suggested, sections)
 
-        cached, source = self.cache.get_or_compute(key, compute)
+        cached, source = self.answers.get_or_compute(key, compute)
         meta = {"model_version": MODEL_VERSION, "benchmark_version": benchmarks.version,
                 "cache": {"hit": source != "computed", "source": source}, "request_id": request_id}
         return finish_answer(cached, readings, understood_share(readings), sections, meta), source
