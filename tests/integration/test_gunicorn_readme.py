@@ -41,8 +41,8 @@ def run(example: str, base: str) -> dict:
 
 
 def test_readme_has_the_examples():
-    assert {"score-en", "score-zh", "error", "taxonomy", "benchmarks", "catalog", "score-catalog", "compare",
-            "extract"} <= set(readme_examples())
+    assert {"score-en", "score-zh", "interpretation", "error", "taxonomy", "benchmarks", "catalog",
+            "score-catalog", "compare", "extract"} <= set(readme_examples())
 
 
 def test_english_and_chinese_examples_score_identically(server):
@@ -51,6 +51,18 @@ def test_english_and_chinese_examples_score_identically(server):
         assert en[key] == zh[key]
     assert en["profile"]["scenarios"] == ["nev_charging"]
     assert 0 <= en["differentiation"]["score"] <= 100
+
+
+def test_interpretation_example(server):
+    answer = run("interpretation", server)
+    assert set(answer) == {"differentiation", "homogeneity_risk", "compliance_risk", "interpretation", "meta"}
+    read = {r["field"]: r for r in answer["interpretation"]}
+    assert read["domain"]["code"] == "lending"
+    assert read["tech_stack[1]"]["how"] == "moved" and read["tech_stack[1]"]["placed_in"] == "scenarios"
+    assert read["tech_stack[2]"]["how"] == "not_recognised"
+    assert read["scenarios[0]"]["how"] == "converted_script"
+    assert read["compliance.max_apr"]["code"] == 1.5 and read["compliance.cross_border"]["code"] is False
+    assert answer["compliance_risk"]["band"] == "high"
 
 
 def test_error_example(server):
