@@ -42,6 +42,7 @@ class _CuesSchema(Schema):
     rate_cues = fields.List(fields.String(), required=True)
     rate_window = fields.Integer(required=True)
     no_interest = fields.List(fields.String(), required=True)
+    negating_suffixes = fields.List(fields.String(), required=True)
 
 
 CUES = _CuesSchema().load(yaml.safe_load(_FILE.read_text(encoding="utf-8")))
@@ -110,7 +111,7 @@ class TermFinder:
                 found = self._latin.get(normalise(joined)) or self._latin_loose.get(loose(joined), ())
                 spans += [(words[i][0], words[i + n - 1][1], kind, code) for kind, code in found]
         return [Match(kind, code, phrase, start, KIND_FIELDS[kind], *self._labels[kind, code],
-                      negated=kind != "domain" and _negated(text, start))
+                      negated=kind != "domain" and (_negated(text, start) or _free_of(text, start + len(phrase))))
                 for kind, code, phrase, start in _outermost(spans, text)]
 
     def read(self, text: str) -> Reading:
@@ -139,11 +140,16 @@ class TermFinder:
             elif m.kind == "scenario":
                 for domain in self._vocabulary.term("scenario", m.code).domains[:1]:
                     vote(domain, weights["service"], m.phrase)
-        folded, _ = _fold(text)
+        # Cue words count outside the terms already matched: '信贷' named as a domain is not also a cue.
+        rest = list(text)
+        for m in matches:
+            rest[m.start:m.start + len(m.phrase)] = " " * len(m.phrase)
+        rest = "".join(rest)
+        folded, _ = _fold(rest)
         for cue, domain in self._cues_zh:
             for _ in range(folded.count(cue)):
                 vote(domain, weights["cue"], cue)
-        for _, _, word in _words(text):
+        for _, _, word in _words(rest):
             if word in self._cues_en:
                 vote(self._cues_en[word], weights["cue"], word)
         if not votes:
@@ -167,6 +173,12 @@ def _negated(text: str, start: int) -> bool:
         return True
     words = " ".join(_spaced(before).split()[-CUES["negation_window_en"]:])
     return any(re.search(rf"(^|\s){re.escape(n)}(\s|$)", words) for n in CUES["negations_en"])
+
+
+def _free_of(text: str, end: int) -> bool:
+    """'interest-free', '免手续费'-style: a suffix right after the term says the product is without it."""
+    after = text[end:end + max(len(s) for s in CUES["negating_suffixes"])].casefold()
+    return any(after.startswith(suffix) for suffix in CUES["negating_suffixes"])
 
 
 def _rate(text: str) -> tuple[float | None, str | None]:
