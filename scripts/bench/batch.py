@@ -1,12 +1,12 @@
-"""End-to-end batch throughput: diffscore-batch scoring 10,000 generated rows through gunicorn
-(production config), next to the per-row cost of single POST /v1/scores calls.
+"""End-to-end batch throughput: diffscore-batch scoring 10,000 distinct realistic rows (an Excel-style
+CSV, scripts/bench/profiles.py) through gunicorn (production config), next to the per-row cost of
+single POST /v1/scores calls.
 
     .venv/bin/python -m scripts.bench.batch [--rows 10000]
 """
 
 import argparse
 import csv
-import random
 import subprocess  # nosec B404
 import sys
 import tempfile
@@ -16,22 +16,23 @@ from pathlib import Path
 import requests
 
 from scripts.bench.common import ROOT, gunicorn, report
+from scripts.bench.profiles import realistic_profiles
 from service.api.examples import NEV_INSURANCE_EN, SOCIAL_CREDIT_EN
-from service.benchmarks.loader import load_benchmarks
 
 
 def portfolio(path: Path, rows: int) -> None:
-    vocabulary = load_benchmarks().vocabulary
-    rng = random.Random(3)  # nosec B311
-    terms = {k: [t.code for t in vocabulary.terms(k)] for k in vocabulary.kinds}
+    """Distinct realistic profiles as an Excel-style CSV: list cells joined with '; ', rates as '24%'."""
+    columns = ["id", "name", "domain", "tech_stack", "scenarios", "target_segments", "business_model", "partners",
+               "compliance.licenses", "compliance.data_sources", "compliance.privacy_controls",
+               "compliance.certification", "compliance.max_apr"]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "name", "domain", "tech_stack", "scenarios", "target_segments", "partners",
-                         "compliance.data_sources"])
-        for i in range(rows):
-            writer.writerow([f"b{i}", f"idea {i}", rng.choice(terms["domain"]),
-                             *(";".join(rng.sample(terms[k], rng.randint(0, 2)))
-                               for k in ("technology", "scenario", "segment", "partner", "data_source"))])
+        writer.writerow(columns)
+        for i, profile in enumerate(realistic_profiles(rows)):
+            cells = {**profile, **{f"compliance.{k}": v for k, v in profile["compliance"].items()}, "id": f"b{i}"}
+            rate = cells.get("compliance.max_apr")
+            cells["compliance.max_apr"] = f"{rate * 100:g}%" if isinstance(rate, float) else rate or ""
+            writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (cells.get(c, "") for c in columns)])
 
 
 def main() -> None:
