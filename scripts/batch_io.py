@@ -13,7 +13,8 @@ KNOWN_COLUMNS = PROFILE_COLUMNS | set(ID_COLUMNS)
 OUTPUT_FIELDS = (
     "row_id", "input_hash", "status", "http_status", "name",
     "differentiation", "differentiation_band", "homogeneity_risk", "homogeneity_band", "crowding",
-    "compliance_risk", "compliance_band", "top_factors", "top_recommendation", "benchmark_version", "error",
+    "compliance_risk", "compliance_band", "top_factors", "top_recommendation", "coverage", "read_as",
+    "not_understood", "benchmark_version", "error",
     "factors",
 )
 # A row is final once scored, rejected by the service (4xx) or unreadable; "failed" rows are retried.

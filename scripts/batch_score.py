@@ -8,8 +8,11 @@ Examples:
 Re-running with the same output skips rows already scored (same row id and same content), so an
 interrupted run costs only what is left. A CSV output opens in Excel as it is (UTF-8 with a BOM). The
 run's summary (counts by status, every row that was not scored) is also written next to the output,
-e.g. scored.csv.summary.json. Exit code: 0 all rows scored, 1 some rows failed (listed), 2 usage or
-connection error.
+e.g. scored.csv.summary.json. Rows are scored on the words the service understood; a row with words
+it read loosely (a typo, Traditional script, a term moved to its field) or did not understand is
+scored and flagged: its `read_as` and `not_understood` columns say how, and the run lists it.
+--strict rejects such rows instead (the service's strict handling). Exit code: 0 all rows scored,
+1 some rows failed (listed), 2 usage or connection error.
 """
 
 import argparse
@@ -28,6 +31,8 @@ from urllib3.util.retry import Retry
 from scripts.batch_io import FINAL_STATUSES, InputError, OutputFile, Row, read_rows, write_summary
 
 DEFAULT_URL = "http://127.0.0.1:8000"
+# Readings a row is not flagged for (see docs/vocabulary.md for all of them).
+EXACT_READINGS = ("exact", "synonym", "family")
 
 
 def parse_args(argv):
@@ -45,6 +50,8 @@ def parse_args(argv):
     parser.add_argument("--concurrency", type=int, default=4, help="batch requests in flight (default 4)")
     parser.add_argument("--retries", type=int, default=8, help="retries per request on 429/5xx/connection errors")
     parser.add_argument("--timeout", type=float, default=120, help="read timeout per request, seconds")
+    parser.add_argument("--strict", action="store_true",
+                        help="reject rows with words that are not exact or synonym matches (default: score and flag)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar (for cron)")
     args = parser.parse_args(argv)
     if args.chunk_size < 1 or args.concurrency < 1:
@@ -57,8 +64,9 @@ class Client:
 
     Scoring is deterministic, so POSTs are retried like GETs, honouring Retry-After."""
 
-    def __init__(self, base_url: str, api_key: str | None, retries: int, timeout: float):
+    def __init__(self, base_url: str, api_key: str | None, retries: int, timeout: float, strict: bool = False):
         self.base_url = base_url.rstrip("/")
+        self._params = {"strict": "true"} if strict else {}
         self.timeout = (3.05, timeout)
         self._retry = Retry(total=retries, connect=retries, read=retries, status=retries,
                             backoff_factor=0.5, backoff_max=10, status_forcelist=(429, 500, 502, 503, 504),
@@ -85,7 +93,7 @@ class Client:
     def score_chunk(self, rows: list[Row]) -> list[dict]:
         """One record per row; a request that still fails after retries marks its rows 'failed'."""
         try:
-            response = self.session().post(f"{self.base_url}/v1/scores/batch",
+            response = self.session().post(f"{self.base_url}/v1/scores/batch", params=self._params,
                                            json={"items": [r.profile for r in rows]}, timeout=self.timeout)
         except requests.RequestException as exc:
             return [failed(r, f"request failed after retries: {exc.__class__.__name__}") for r in rows]
@@ -136,6 +144,12 @@ def record(row: Row, item: dict) -> dict:
         "compliance_band": result["compliance_risk"]["band"],
         "top_factors": "; ".join(f"{f['code']} {f['contribution']:+g}" for f in principal[:6]),
         "top_recommendation": f"{top['label_en']} (gain {top['gain']:+g})" if top else "",
+        "coverage": result["coverage"],
+        "read_as": "; ".join(f"{r['field']} {r['text']!r} as {r['code']!r} ({r['how']})"
+                             for r in result["interpretation"] if r["how"] not in EXACT_READINGS),
+        "not_understood": "; ".join(f"{r['field']} {r['text']!r}"
+                                    + (f" (did you mean {', '.join(r['suggestions'])}?)" if r["suggestions"] else "")
+                                    for r in result["interpretation"] if r["how"] == "not_recognised"),
         "benchmark_version": result["meta"]["benchmark_version"],
         "factors": {name: [[f["code"], f["label_en"], f["contribution"]] for f in result[name]["factors"]]
                     for name in ("differentiation", "homogeneity_risk", "compliance_risk")},
@@ -162,7 +176,7 @@ def run(args) -> int:
             results[row.number] = invalid(row)
     todo = [row for row in rows if results[row.number] is None]
     output.rewrite([results[r.number] for r in rows if results[r.number] is not None])
-    client = Client(args.base_url, args.api_key, args.retries, args.timeout)
+    client = Client(args.base_url, args.api_key, args.retries, args.timeout, args.strict)
     if todo and not client.healthy():
         print(f"diffscore-batch: the service at {args.base_url} does not answer /healthz", file=sys.stderr)
         return 2
@@ -210,6 +224,13 @@ def summarise(records: list[dict], args, started: str, skipped: int) -> int:
         print(f"  {rec['row_id']}: {rec['status']}: {rec['error']}", file=sys.stderr)
     if len(bad) > 50:
         print(f"  ... and {len(bad) - 50} more (see the output's status and error columns)", file=sys.stderr)
+    flagged = [r for r in records if r["status"] == "scored" and (r.get("read_as") or r.get("not_understood"))]
+    if flagged:
+        print(f"{len(flagged)} scored rows were read loosely or hold words not understood:", file=sys.stderr)
+        for rec in flagged[:50]:
+            said = "; ".join(x for x in (rec.get("read_as"), rec.get("not_understood") and
+                                         f"not understood: {rec['not_understood']}") if x)
+            print(f"  {rec['row_id']}: flagged: {said}", file=sys.stderr)
     return code
 
 
@@ -225,6 +246,8 @@ def summary(records: list[dict], total: int, args, started: str, skipped: int, e
         "benchmark_versions": sorted({r["benchmark_version"] for r in records if r.get("benchmark_version")}),
         "problems": [{k: rec.get(k) for k in ("row_id", "name", "status", "http_status", "error")}
                      for rec in records if rec["status"] != "scored"],
+        "flagged": [{k: rec.get(k) for k in ("row_id", "name", "read_as", "not_understood")}
+                    for rec in records if rec["status"] == "scored" and (rec.get("read_as") or rec.get("not_understood"))],
     }
 
 

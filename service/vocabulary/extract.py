@@ -143,7 +143,8 @@ class TermFinder:
         # Cue words count outside the terms already matched: '信贷' named as a domain is not also a cue.
         rest = list(text)
         for m in matches:
-            rest[m.start:m.start + len(m.phrase)] = " " * len(m.phrase)
+            if m.kind == "domain" or self._vocabulary.term(m.kind, m.code).domains:  # only terms that voted
+                rest[m.start:m.start + len(m.phrase)] = " " * len(m.phrase)
         rest = "".join(rest)
         folded, _ = _fold(rest)
         for cue, domain in self._cues_zh:

@@ -212,10 +212,13 @@ def test_bad_rows_are_reported_with_their_id_and_reason(tmp_path, service):
     output = tmp_path / "scored.csv"
     process = batch(ROOT / "scripts" / "examples" / "portfolio.csv", output, service.url)
     assert process.returncode == 1
-    assert "p-006: rejected" in process.stderr and "did you mean 'payments'" in process.stderr
+    assert "p-006: flagged: domain 'payements' as 'payments' (fuzzy)" in process.stderr
     assert "p-007: invalid: compliance.cross_border: 'maybe' is not true/false" in process.stderr
-    statuses = {r["row_id"]: r["status"] for r in rows_in(output)}
-    assert statuses["p-002"] == "scored" and statuses["p-006"] == "rejected" and statuses["p-007"] == "invalid"
+    rows = {r["row_id"]: r for r in rows_in(output)}
+    assert rows["p-002"]["status"] == "scored" and rows["p-006"]["status"] == "scored"
+    assert "payements" in rows["p-006"]["read_as"] and rows["p-007"]["status"] == "invalid"
+    strict = batch(ROOT / "scripts" / "examples" / "portfolio.csv", tmp_path / "strict.csv", service.url, "--strict")
+    assert "p-006: rejected" in strict.stderr and "'payments'" in strict.stderr
 
 
 def test_usage_and_connection_errors_exit_2(tmp_path):
@@ -232,7 +235,7 @@ def test_report_is_self_contained_and_renders_in_chromium(tmp_path, service):
     assert process.returncode == 1
     page = report.read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page
-    assert page.count('class="product"') == 6 and page.count('class="benchmark"') >= 30
+    assert page.count('class="product"') == 7 and page.count('class="benchmark"') >= 30
     assert "ChargeSafe NEV cover" in page and "宠物健康险" in page and "<details>" in page
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:

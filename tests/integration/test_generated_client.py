@@ -98,6 +98,7 @@ def test_generated_method_names_are_the_operation_ids(client_module):
     _, package = client_module
     generated = {path.stem for path in (Path(package.__file__).parent / "api").rglob("*.py")} - {"__init__"}
     assert {"score_profile", "score_batch", "compare_variants", "extract_profile", "get_taxonomy", "list_benchmarks",
-            "get_benchmark", "list_catalogs", "put_catalog", "check_liveness", "check_readiness"} == generated
+            "get_benchmark", "list_catalogs", "put_catalog", "check_liveness", "check_readiness",
+            "score_white_space"} == generated
     assert not [name for name in generated if name.startswith(("post_", "get_v1"))]
 
