@@ -110,9 +110,14 @@ class TermFinder:
                 joined = " ".join(w[2] for w in words[i:i + n])
                 found = self._latin.get(normalise(joined)) or self._latin_loose.get(loose(joined), ())
                 spans += [(words[i][0], words[i + n - 1][1], kind, code) for kind, code in found]
-        return [Match(kind, code, phrase, start, KIND_FIELDS[kind], *self._labels[kind, code],
-                      negated=kind != "domain" and (_negated(text, start) or _free_of(text, start + len(phrase))))
-                for kind, code, phrase, start in _outermost(spans, text)]
+        found: dict[tuple[str, str], Match] = {}
+        for kind, code, phrase, start in _outermost(spans, text):
+            negated = kind != "domain" and (_negated(text, start) or _free_of(text, start + len(phrase)))
+            # Each term once, where it is mentioned as present if it ever is ("not a bank ... a partner bank").
+            if (kind, code) not in found or (found[kind, code].negated and not negated):
+                found[kind, code] = Match(kind, code, phrase, start, KIND_FIELDS[kind], *self._labels[kind, code],
+                                          negated=negated)
+        return sorted(found.values(), key=lambda m: m.start)
 
     def read(self, text: str) -> Reading:
         """Terms, the domain (named, or inferred from services and cue words), rate and licence status."""
@@ -218,13 +223,8 @@ def _spaced(text: str) -> str:
 
 
 def _outermost(spans, text: str) -> list[tuple[str, str, str, int]]:
-    """Drops matches inside a longer one; keeps each kind and code once, in order of appearance."""
+    """Drops matches inside a longer one, in order of appearance; a term may appear more than once."""
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     kept = [s for s in spans
             if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
-    seen, found = set(), []
-    for start, end, kind, code in kept:
-        if (kind, code) not in seen:
-            seen.add((kind, code))
-            found.append((kind, code, text[start:end], start))
-    return found
+    return list(dict.fromkeys((kind, code, text[start:end], start) for start, end, kind, code in kept))
