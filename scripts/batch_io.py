@@ -86,7 +86,7 @@ def _csv_rows(text: str, path: Path) -> list[Row]:
     for number, record in enumerate(reader, start=1):
         cells = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
         try:
-            profile = profile_from_cells(cells)
+            profile = profile_from_cells(cells, rates_as_written=True)
             rows.append(_row(number, {**profile, **{c: cells[c] for c in ID_COLUMNS if cells.get(c)}}))
         except ValueError as exc:
             kept = {c: cells[c] for c in (*ID_COLUMNS, "name") if c in cells}

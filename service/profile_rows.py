@@ -19,8 +19,10 @@ def split_terms(cell: str) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(cell) if part.strip()]
 
 
-def profile_from_cells(cells: dict) -> dict:
-    """One row's cells (stripped strings) as a profile dict; ValueError names the unreadable cell."""
+def profile_from_cells(cells: dict, rates_as_written: bool = False) -> dict:
+    """One row's cells (stripped strings) as a profile dict; ValueError names the unreadable cell.
+    `rates_as_written`: keep a rate cell's text ('150%') for the service to read, rather than a
+    fraction (1.5) that the API would take for 1.5%."""
     profile: dict = {"name": cells.get("name", ""), "domain": cells.get("domain", "")}
     if cells.get("description"):
         profile["description"] = cells["description"]
@@ -39,7 +41,8 @@ def profile_from_cells(cells: dict) -> dict:
             target[spec.name] = split_terms(cell)
         elif spec.shape == "rate":
             try:
-                target[spec.name] = read_rate(cell)[0]
+                rate = read_rate(cell)[0]
+                target[spec.name] = cell if rates_as_written else rate
             except ValueError as exc:
                 raise ValueError(f"{spec.path}: {cell!r} is not {exc}") from None
         else:

@@ -17,7 +17,6 @@ import requests
 
 from scripts.bench.common import ROOT, gunicorn, report
 from scripts.bench.profiles import realistic_profiles
-from service.api.examples import NEV_INSURANCE_EN, SOCIAL_CREDIT_EN
 
 
 def portfolio(path: Path, rows: int) -> None:
@@ -50,8 +49,8 @@ def main() -> None:
         session = requests.Session()
         singles = 500
         started = time.perf_counter()
-        for i in range(singles):
-            session.post(f"{base}/v1/scores", json=(NEV_INSURANCE_EN, SOCIAL_CREDIT_EN)[i % 2], timeout=10).raise_for_status()
+        for profile in realistic_profiles(args.rows + singles)[args.rows:]:  # unseen: the miss path too
+            session.post(f"{base}/v1/scores", json=profile, timeout=30).raise_for_status()
         single_seconds = time.perf_counter() - started
     report("batch scoring end to end (diffscore-batch -> POST /v1/scores/batch)", [
         {"path": f"diffscore-batch, {args.rows} rows", "rows_per_s": round(args.rows / batch_seconds, 1),

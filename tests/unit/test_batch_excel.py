@@ -193,3 +193,13 @@ def test_labels_do_not_overprint_as_chromium_lays_out_the_text(tmp_path, servers
     result = json.loads(re.search(r'<pre id="result">([^<]*)</pre>', dom).group(1).replace("&quot;", '"'))
     assert result["labels"] == len(crowded_records()) + 2 * len(QUADRANTS)
     assert result["clashes"] == []
+
+
+def test_a_rate_cell_reaches_the_service_as_written():
+    """'150%' must stay 150%: sent as the fraction 1.5 the API would read it as 1.5%."""
+    from service.profile_rows import profile_from_cells
+
+    sent = profile_from_cells({"name": "x", "domain": "lending", "compliance.max_apr": "150%"}, rates_as_written=True)
+    assert sent["compliance"]["max_apr"] == "150%"
+    assert profile_from_cells({"name": "x", "domain": "lending", "compliance.max_apr": "150%"})["compliance"][
+        "max_apr"] == 1.5
