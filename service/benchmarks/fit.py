@@ -18,7 +18,7 @@ from service.profile import FIELDS, VERDICTS
 from service.benchmarks.data_schemas import (
     EDIT_ACTIONS, Check, Choice, Count, Dict, List, Nested, Number, Scalar, Section, Strict, Template, Text, codes,
 )
-from service.benchmarks.models import token
+from service.benchmarks.models import freeze, token
 
 FILE = "fit.yaml"
 # The kinds whose terms fit each other: what a product is made of, not its licences or controls.
@@ -382,10 +382,10 @@ def build_fit(data, vocabulary, figures: Mapping, needs: Mapping, rules, product
     counts, counted = _cooccurrence(products, position, set(parameters["cooccurrence"]["excluded_verdicts"]))
     return Fit(
         tokens, static, MappingProxyType(sources), counts, MappingProxyType(counted),
-        MappingProxyType(_ancestors(vocabulary, position)), _foreign_domains(vocabulary, position), _freeze(parameters),
+        MappingProxyType(_ancestors(vocabulary, position)), _foreign_domains(vocabulary, position), freeze(parameters),
         frozenset(generic | _flagged_generic(vocabulary)), frozenset(broad), red_lines,
         Cited(data["red_lines"]["section"], data["red_lines"]["en"], data["red_lines"]["zh"]), actions,
-        _freeze(data["scoring"]),
+        freeze(data["scoring"]),
     )
 
 
@@ -525,12 +525,3 @@ def _cooccurrence(products, position: Mapping, excluded: set) -> tuple[np.ndarra
     counts = flat.reshape(size, size)
     counts = counts + np.triu(counts, 1).T
     return counts, counted
-
-
-def _freeze(value):
-    if isinstance(value, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    return value
-

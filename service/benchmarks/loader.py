@@ -25,10 +25,11 @@ from service.benchmarks.models import (
     Figure,
     Outcome,
     Relief,
-    Remedy,
+    Edit,
     Rule,
     SegmentNeed,
     combination_pairs,
+    freeze,
     family_tokens,
 )
 from service.benchmarks.fit import build_fit
@@ -152,20 +153,13 @@ def build_benchmarks(raw: dict, catalog_entries=None, custom=None) -> Benchmarks
         segment_needs=MappingProxyType(needs),
         rules=rules,
         reliefs=reliefs,
-        weights=_freeze(weights),
+        weights=freeze(weights),
         pair_counts=MappingProxyType(dict(pair_counts)),
         index=CatalogIndex.build(products, weights["similarity"]["kind_weights"], weights["similarity"]["idf_floor"],
                                  family_tokens(vocabulary)),
         fit=build_fit(raw["fit.yaml"], vocabulary, refs.figures, needs, rules, products, report_ids),
     )
 
-
-def _freeze(value):
-    if isinstance(value, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    return value
 
 
 class _References:
@@ -332,7 +326,7 @@ def _conditions(where: str, key: str, tests: dict, refs: _References) -> Conditi
     return Conditions(MappingProxyType(compiled))
 
 
-def _remedy(where: str, remedy: dict | None, refs: _References) -> Remedy | None:
+def _remedy(where: str, remedy: dict | None, refs: _References) -> Edit | None:
     """The one profile edit a rule recommends: an action the field takes and a value it can hold."""
     if remedy is None:
         return None
@@ -349,7 +343,7 @@ def _remedy(where: str, remedy: dict | None, refs: _References) -> Remedy | None
             refs.problems.add(where, f"remedy.value {value!r} is not a {kind.replace('_', ' ')} code")
     elif not _REMEDY_VALUES[shape](value):
         refs.problems.add(where, f"remedy.value {value!r} cannot be set on {field}")
-    return Remedy(field=field, action=action, value=value)
+    return Edit(action=action, field=field, value=value)
 
 
 def _rule(i: int, entry: dict, refs: _References) -> Rule:

@@ -99,12 +99,21 @@ class SegmentNeed:
 
 
 @dataclass(frozen=True)
-class Remedy:
-    """The profile edit that removes or satisfies a rule."""
+class Edit:
+    """One profile edit: a rule's remedy, a recommendation, a what-if of /v1/compare."""
 
-    field: str
     action: str
+    field: str
     value: object
+
+
+def freeze(value):
+    """Parsed YAML made read-only: mappings as MappingProxyType, lists as tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ class Rule:
     floor: float
     mandatory: bool
     requirement: Mapping | None
-    remedy: Remedy | None
+    remedy: Edit | None         # the one profile edit that removes or satisfies the rule
     evidence: tuple[str, ...]
     section: str
     external_basis: str | None

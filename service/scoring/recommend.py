@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from service.benchmarks.market import MarketSlice
-from service.benchmarks.models import Benchmarks, Figure, token
+from service.benchmarks.fit import Cited
+from service.benchmarks.models import Benchmarks, Edit, Figure, token
 from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.factors import ComplianceResult, term_label
 from service.scoring.fit import Focus, closest_core, coherent_candidates
@@ -23,13 +24,6 @@ from service.scoring.fit import Focus, closest_core, coherent_candidates
 _ADDITIONS = (("scenarios", "scenario", "max_scenarios"), ("tech_stack", "technology", "max_technologies"),
               ("partners", "partner", "max_partners"), ("business_model", "business_model", None),
               ("compliance.data_sources", "data_source", None))
-
-
-@dataclass(frozen=True)
-class Edit:
-    action: str
-    field: str
-    value: object
 
 
 @dataclass(frozen=True)
@@ -66,16 +60,9 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
-class Note:
-    en: str
-    zh: str
-    section: str
-
-
-@dataclass(frozen=True)
 class Advice:
     recommendations: tuple[Recommendation, ...]
-    exhausted: Note | None          # set when no coherent addition is left that helps
+    exhausted: Cited | None          # set when no coherent addition is left that helps
 
 
 @dataclass(frozen=True)
@@ -149,7 +136,7 @@ def recommend(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks, mar
             per_field[rec.edit.field] = per_field.get(rec.edit.field, 0) + 1
         listed.append(rec)
     note = settings["exhausted"]
-    return Advice(tuple(listed), None if added else Note(note["en"], note["zh"], note["section"]))
+    return Advice(tuple(listed), None if added else Cited(note["section"], note["en"], note["zh"]))
 
 
 def _candidates(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks,

@@ -12,7 +12,9 @@ from service.scoring.fit import Focus, analyse
 from service.scoring.homogeneity import score_homogeneity
 from service.scoring.interactions import Interaction, flag
 from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_term
-from service.scoring.recommend import Advice, Edit, Note, Recommendation, recommend
+from service.benchmarks.fit import Cited
+from service.benchmarks.models import Edit
+from service.scoring.recommend import Advice, Recommendation, recommend
 
 MODEL_VERSION = "1.1.0"
 # Profile fields whose terms place a product in its market (similarity terms), by kind.
@@ -41,7 +43,7 @@ class ScoreReport:
     recommendations: tuple[Recommendation, ...]
     model_version: str
     benchmark_version: str
-    exhausted: Note | None = None               # no coherent addition left that helps
+    exhausted: Cited | None = None               # no coherent addition left that helps
     interactions: tuple[Interaction, ...] = ()  # differentiators that are also compliance drivers
 
 

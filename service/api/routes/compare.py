@@ -12,7 +12,7 @@ from service.errors import FieldError, InvalidInput, UnknownTerm
 from service.profile import CERTIFICATION_LEVELS, FIELD_KINDS
 from service.scoring import MODEL_VERSION
 from service.scoring.compare import apply_edits, best_pair, side_by_side
-from service.scoring.recommend import Edit
+from service.benchmarks.models import Edit
 
 blp = ApiBlueprint("compare", __name__, url_prefix="/v1", description="What-if comparison.")
 _SET_FIELDS = {
