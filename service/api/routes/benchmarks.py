@@ -16,7 +16,7 @@ blp = ApiBlueprint("benchmarks", __name__, url_prefix="/v1", description="Benchm
 @requires("read")
 @blp.doc(operationId="listBenchmarks")
 @conditional(blp)
-@blp.arguments(BenchmarkQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(BenchmarkQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, BenchmarkPageSchema)
 @problems(blp, *ACCESS_PROBLEMS)
 def list_benchmarks(query):

@@ -31,7 +31,7 @@ def list_catalogs():
 @blp.route("/catalogs/<string:name>", methods=["PUT"])
 @requires("admin")
 @blp.doc(operationId="putCatalog")
-@blp.arguments(CatalogInSchema)
+@blp.arguments(CatalogInSchema())
 @blp.response(200, CatalogSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def put_catalog(catalog, name):

@@ -27,8 +27,8 @@ _SET_FIELDS = {
 @blp.route("/compare", methods=["POST"])
 @requires("score")
 @blp.doc(operationId="compareVariants")
-@blp.arguments(CompareInSchema, examples=COMPARE_EXAMPLES)
-@blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(CompareInSchema(), examples=COMPARE_EXAMPLES)
+@blp.arguments(CatalogQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, CompareOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def compare(request_body, query):

@@ -15,7 +15,7 @@ blp = ApiBlueprint("profiles", __name__, url_prefix="/v1", description="Profiles
 @blp.route("/profiles/extract", methods=["POST"])
 @requires("score")
 @blp.doc(operationId="extractProfile")
-@blp.arguments(ExtractInSchema)
+@blp.arguments(ExtractInSchema())
 @blp.response(200, ExtractOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def extract_profile(request_body):

@@ -19,8 +19,8 @@ blp = ApiBlueprint("scores", __name__, url_prefix="/v1", description="Score prod
 @blp.route("/scores", methods=["POST"])
 @requires("score")
 @blp.doc(operationId="scoreProfile")
-@blp.arguments(ProfileInSchema, examples=PROFILE_EXAMPLES)
-@blp.arguments(ScoreQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(ProfileInSchema(), examples=PROFILE_EXAMPLES)
+@blp.arguments(ScoreQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, ScoreResponseSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def post_score(profile, query):
@@ -41,8 +41,8 @@ def post_score(profile, query):
 @blp.route("/scores/batch", methods=["POST"])
 @requires("score")
 @blp.doc(operationId="scoreBatch")
-@blp.arguments(BatchInSchema, examples=BATCH_EXAMPLES)
-@blp.arguments(ScoreQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(BatchInSchema(), examples=BATCH_EXAMPLES)
+@blp.arguments(ScoreQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, BatchOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def post_batch(batch, query):

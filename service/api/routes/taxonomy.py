@@ -15,7 +15,7 @@ blp = ApiBlueprint("taxonomy", __name__, url_prefix="/v1", description="The acce
 @requires("read")
 @blp.doc(operationId="getTaxonomy")
 @conditional(blp)
-@blp.arguments(TaxonomyQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(TaxonomyQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, TaxonomySchema)
 @problems(blp, *ACCESS_PROBLEMS)
 def get_taxonomy(query):

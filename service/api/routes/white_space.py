@@ -18,8 +18,8 @@ blp = ApiBlueprint("white_space", __name__, url_prefix="/v1", description="Open 
 @blp.route("/white-space", methods=["POST"])
 @requires("score")
 @blp.doc(operationId="scoreWhiteSpace")
-@blp.arguments(ProfileInSchema, examples=PROFILE_EXAMPLES)
-@blp.arguments(CatalogQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(ProfileInSchema(), examples=PROFILE_EXAMPLES)
+@blp.arguments(CatalogQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, WhiteSpaceOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
 def post_white_space(profile, query):
