@@ -157,11 +157,13 @@ class Vocabulary:
         self._loose = {kind: {k: next(iter(by_rank[min(by_rank)])) for k, by_rank in keys.items()
                               if k and len(by_rank[min(by_rank)]) == 1}
                        for kind, keys in loose_index.items()}
-        self._grams: dict[str, dict[str, set[str]]] = {}
+        grams: dict[str, dict[str, list[str]]] = {}
         for kind, index in self._index.items():
             for key in index:
                 for gram in _grams(key):
-                    self._grams.setdefault(kind, {}).setdefault(gram, set()).add(key)
+                    grams.setdefault(kind, {}).setdefault(gram, []).append(key)
+        # Tuples, not sets: a few thousand small sets cost megabytes in every worker.
+        self._grams = {kind: {g: tuple(keys) for g, keys in by_gram.items()} for kind, by_gram in grams.items()}
         self._children = {kind: {t.parent for t in by_code.values() if t.parent}
                           for kind, by_code in self._terms.items()}
         self._units = {kind: {code: frozenset().union(*(units(s) for s in term.spellings()))
