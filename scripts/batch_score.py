@@ -208,7 +208,7 @@ def run(args) -> int:
     if args.report:
         from scripts.report import write_report
 
-        write_report(args.report, ordered, client)
+        write_report(args.report, ordered, client, [r.profile for r in rows if r.profile])
     return summarise(ordered, args, started, skipped)
 
 

@@ -177,12 +177,52 @@ td.num { text-align: right; }
 """
 
 
-def write_report(path: Path, records: list[dict], client) -> None:
+WHITE_SPACE_CELLS = 5  # per market: the unoccupied cells closest to the portfolio's first product there
+
+
+def white_space(profiles: list[dict], client) -> list[dict]:
+    """Each market of the portfolio once: the coherent cells no benchmark occupies (POST /v1/white-space),
+    closest to the first product of that market."""
+    markets, seen = [], set()
+    for profile in profiles:
+        response = client.session().post(f"{client.base_url}/v1/white-space", json=profile, timeout=client.timeout)
+        if response.status_code != 200:
+            continue
+        body = response.json()
+        if body["domain"] not in seen:
+            seen.add(body["domain"])
+            markets.append({"domain": body["domain"], "product": profile.get("name", ""),
+                            "cells": body["cells"][:WHITE_SPACE_CELLS]})
+    return markets
+
+
+def white_space_table(markets: list[dict]) -> str:
+    if not markets:
+        return "<p>No white space: every coherent cell of these markets is occupied, or none was asked.</p>"
+
+    def term(ref):
+        return html.escape(f"{ref['label_en']} / {ref['label_zh']}")
+
+    rows = []
+    for market in markets:
+        for cell in market["cells"]:
+            nearest = cell.get("nearest") or {}
+            rows.append(f"<tr><td>{html.escape(market['domain'])}</td><td>{html.escape(market['product'])}</td>"
+                        f"<td>{term(cell['technology'])}</td><td>{term(cell['scenario'])}</td>"
+                        f"<td>{term(cell['segment'])}</td><td>{cell['fit']:.2f}</td>"
+                        f"<td>{html.escape(', '.join(nearest.get('benchmarks', [])))}</td></tr>")
+    return ("<table class=\"white-space\"><thead><tr><th>market</th><th>closest to</th><th>technology</th>"
+            "<th>scenario</th><th>segment</th><th>fit</th><th>nearest occupied cell (benchmarks)</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def write_report(path: Path, records: list[dict], client, profiles: list[dict] = ()) -> None:
     try:
         catalog = catalog_points(client)
+        markets = white_space(list(profiles), client) if profiles else []
     except requests.RequestException as exc:
         print(f"diffscore-batch: benchmark catalog not drawn ({exc.__class__.__name__})", file=sys.stderr)
-        catalog = []
+        catalog, markets = [], []
     scored = sum(1 for r in records if r["status"] == "scored")
     legend = "".join(f'<span><i class="dot" style="background:{c}"></i>compliance risk {b}</span>'
                      for b, c in BAND_COLOURS.items())
@@ -193,6 +233,9 @@ def write_report(path: Path, records: list[dict], client) -> None:
 <p>{scored} of {len(records)} products scored. Benchmark products from the report are drawn faintly.</p>
 <div class="legend">{legend}<span><i class="dot" style="background:#888;opacity:.3"></i>benchmark</span></div>
 {positioning_map(records, catalog)}
+<h2>White space</h2><p>Technology x scenario x segment cells of each market that fit together and that no
+benchmark product occupies (report 7.1.3: depth in a vertical), with the occupied cell nearest to each.</p>
+{white_space_table(markets)}
 <h2>Products</h2><p>Click a column heading to sort.</p>
 {table(records)}
 <h2>Factor breakdowns</h2>

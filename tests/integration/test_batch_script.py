@@ -235,6 +235,8 @@ def test_report_is_self_contained_and_renders_in_chromium(tmp_path, service):
     assert process.returncode == 1
     page = report.read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page
+    assert page.count('class="white-space"') == 1 and "nearest occupied cell" in page
+    assert page.split('class="white-space"')[1].split("</table>")[0].count("<tr><td>") >= 3  # cells listed
     assert page.count('class="product"') == 7 and page.count('class="benchmark"') >= 30
     assert "ChargeSafe NEV cover" in page and "宠物健康险" in page and "<details>" in page
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
