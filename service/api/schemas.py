@@ -530,6 +530,8 @@ class VariantSchema(Schema):
     factors_added = fields.List(fields.String(), metadata={"description": "score:code[=value] the first lacks."})
     factors_removed = fields.List(fields.String(), metadata={"description": "score:code[=value] only the first has."})
     profile = fields.Nested(ProfileOutSchema, attribute="report.profile")
+    interpretation = fields.List(fields.Nested(InterpretationSchema), metadata={
+        "description": "How each value sent for this variant was read (empty for a variant made by edits)."})
 
 
 class EditPairSchema(Schema):

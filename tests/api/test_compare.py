@@ -41,3 +41,12 @@ def test_bad_edits_and_forms_are_422_with_every_problem(client):
     assert body["errors"][0]["suggestions"][0] == "pets"
     assert client.post("/v1/compare", json={"base": SOCIAL_CREDIT_EN}).status_code == 422
     assert client.post("/v1/compare", json={"variants": [NEV_INSURANCE_EN]}).status_code == 422
+
+
+def test_each_variant_says_how_it_was_read(client):
+    from service.api.examples import NEV_INSURANCE_EN
+    traditional = {**NEV_INSURANCE_EN, "tech_stack": ["區塊鏈"]}
+    variants = client.post("/v1/compare", json={"variants": [NEV_INSURANCE_EN, traditional]}).get_json()["variants"]
+    [read] = [r for r in variants[1]["interpretation"] if r["field"] == "tech_stack[0]"]
+    assert read["how"] == "converted_script" and read["code"] == "blockchain"
+    assert all(r["how"] != "not_recognised" for r in variants[0]["interpretation"])

@@ -41,18 +41,19 @@ def compare(request_body, query):
     catalog = query["catalog"]
     strict = strict_handling(query)
     if "variants" in request_body:
-        scored = [context.score(variant, catalog, strict)[:2] for variant in request_body["variants"]]
+        read = [context.score(variant, catalog, strict) for variant in request_body["variants"]]
     else:
-        base = context.score(request_body["base"], catalog, strict)[:2]
+        base = context.score(request_body["base"], catalog, strict)
         edited = [apply_edits(base[0].profile, _edits(edits, i, context.benchmarks.vocabulary))
                   for i, edits in enumerate(request_body["edits"])]
-        scored = [base] + [context.score_profile(profile, catalog) for profile in edited]
-    reports = [report for report, _ in scored]
-    first, source = scored[0]
+        read = [base] + [(*context.score_profile(profile, catalog), ()) for profile in edited]
+    reports = [report for report, _, _ in read]
+    first, source, _ = read[0]
     benchmarks = context.catalogs.select(catalog)
     market, _ = context.lookup(benchmarks).slice(first.profile.domain)
     return {
-        "variants": [{"index": i, **vars(v)} for i, v in enumerate(side_by_side(reports))],
+        "variants": [{"index": i, **vars(v), "interpretation": read[i][2]}
+                     for i, v in enumerate(side_by_side(reports))],
         "best_single_edit": first.recommendations[0] if first.recommendations else None,
         "best_pair": best_pair(first, benchmarks, market),
         "meta": {"model_version": MODEL_VERSION, "benchmark_version": benchmarks.version,
