@@ -234,3 +234,10 @@ def test_a_list_field_sent_as_one_string_is_split_like_a_spreadsheet_cell(client
     body = client.post("/v1/scores", json=profile).get_json()
     assert body["profile"]["tech_stack"] == ["iot", "ai_pricing", "blockchain"]
     assert body["profile"]["partners"] == ["charging_operators"]
+
+
+def test_a_given_domain_is_read_and_the_text_still_interpreted(client):
+    body = client.post("/v1/profiles/extract", json={"text": "宠物保险，按理赔自动化", "domain": "保險科技"}).get_json()
+    assert body["profile"]["domain"] == "insurtech"
+    assert body["interpretation"][0]["field"] == "domain" and body["interpretation"][0]["how"] == "converted_script"
+    assert len(body["interpretation"]) > 1

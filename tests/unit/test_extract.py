@@ -43,3 +43,4 @@ def test_a_term_of_two_kinds_is_reported_in_both_fields(finder):
 
 def test_nothing_known_finds_nothing(finder):
     assert finder.find("The quick brown fox jumps over the lazy dog. 今天天气很好。") == []
+

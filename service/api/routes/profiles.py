@@ -32,9 +32,9 @@ def extract_profile(request_body):
     reading = context.finder.read(text)
     interpretation = []
     if request_body["domain"] is not None:
-        profile, interpretation = normalise_profile({"name": "", "domain": request_body["domain"]},
-                                                    context.benchmarks.vocabulary)
-        domain = profile.domain
+        profile, readings = normalise_profile({"name": "", "domain": request_body["domain"]},
+                                              context.benchmarks.vocabulary)
+        domain, interpretation = profile.domain, list(readings)
     else:
         domain = reading.domain
         interpretation.append(Interpreted("domain", text, INFERRED, domain, "domain", note=reading.domain_evidence))
