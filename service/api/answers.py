@@ -8,6 +8,7 @@ import hashlib
 
 from service.api.dumping import dumper
 from service.api.schemas import SECTIONS, InterpretationSchema, ScoreResponseSchema
+from service.vocabulary import lowered_coverage
 
 # Sections that depend on what was typed (not only on the canonical profile): never cached.
 _PER_REQUEST = ("interpretation",)
@@ -33,14 +34,14 @@ def build_answer(report, suggested, sections) -> dict:
     return dumper(ScoreResponseSchema)({k: v for k, v in document.items() if k in keep})
 
 
-def finish_answer(cached: dict, readings, share: float, sections, meta: dict) -> dict:
+def finish_answer(cached: dict, readings, sections, meta: dict) -> dict:
     """The cached part with what belongs to this request: the interpretation of what was typed, the
     coverage lowered by the terms not understood, and meta."""
     body = dict(cached)
     if "interpretation" in sections:
         interpreted = dumper(InterpretationSchema)
         body["interpretation"] = [interpreted(r) for r in readings]
-    if "coverage" in body and share < 1:
-        body["coverage"] = round(body["coverage"] * share, 3)
+    if "coverage" in body:
+        body["coverage"] = lowered_coverage(body["coverage"], readings)
     body["meta"] = meta
     return body

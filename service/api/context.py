@@ -12,7 +12,7 @@ from service.api.answers import answer_key, build_answer, finish_answer
 from service.scoring import MODEL_VERSION, ScoreReport, score
 from service.settings import Settings
 from service.profile import ProductProfile
-from service.vocabulary import Interpreted, Match, TermFinder, normalise_profile, understood_share
+from service.vocabulary import Interpreted, Match, TermFinder, lowered_coverage, normalise_profile
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,7 @@ class Services:
         report's benchmark data or the named catalog; terms not understood lower the coverage."""
         profile, readings = normalise_profile(raw, self.benchmarks.vocabulary, strict)
         report, source = self.score_profile(profile, catalog)
-        share = understood_share(readings)
-        if share < 1:
-            report = replace(report, coverage=round(report.coverage * share, 3))
-        return report, source, readings
+        return replace(report, coverage=lowered_coverage(report.coverage, readings)), source, readings
 
     def answer(self, raw: dict, catalog: str | None, strict: bool, sections, request_id: str) -> tuple[dict, str]:
         """The answer document for a validated request body and where it came from: the answer cache
@@ -54,7 +51,7 @@ class Services:
         cached, source = self.answers.get_or_compute(key, compute)
         meta = {"model_version": MODEL_VERSION, "benchmark_version": benchmarks.version,
                 "cache": {"hit": source != "computed", "source": source}, "request_id": request_id}
-        return finish_answer(cached, readings, understood_share(readings), sections, meta), source
+        return finish_answer(cached, readings, sections, meta), source
 
     def score_profile(self, profile: ProductProfile, catalog: str | None = None) -> tuple[ScoreReport, str]:
         benchmarks = self.catalogs.select(catalog)

@@ -70,6 +70,12 @@ def understood_share(readings) -> float:
     return sum(r.understood for r in terms) / len(terms) if terms else 1.0
 
 
+def lowered_coverage(coverage: float, readings) -> float:
+    """The report's coverage times the share of typed terms that were understood."""
+    share = understood_share(readings)
+    return coverage if share == 1 else round(coverage * share, 3)
+
+
 def _sent(raw: dict, path: str):
     spec = FIELDS[path]
     return (raw.get("compliance") or {}).get(spec.name) if spec.in_compliance else raw.get(spec.name)
