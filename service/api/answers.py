@@ -15,9 +15,11 @@ _PER_REQUEST = ("interpretation",)
 
 
 def answer_key(prefix: str, benchmark_version: str, model_version: str, profile, sections) -> str:
-    """The answer cache key: the canonical profile, the data and model versions, the sections asked.
-    A new data release or model changes the key, so an old answer is never served."""
-    digest = hashlib.sha256(repr((profile, sorted(sections))).encode()).hexdigest()[:32]
+    """The answer cache key: the canonical profile, the data and model versions, the cached sections
+    asked (one asking for the interpretation too shares the entry). A new data release or model
+    changes the key, so an old answer is never served."""
+    cached = sorted(name for name in sections if name not in _PER_REQUEST)
+    digest = hashlib.sha256(repr((profile, cached)).encode()).hexdigest()[:32]
     return f"{prefix}:{benchmark_version}:{model_version}:answer:{digest}"
 
 

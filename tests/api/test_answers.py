@@ -72,3 +72,10 @@ def test_the_answer_cache_serves_one_profile_however_it_was_typed(client):
     assert other["meta"]["cache"]["source"] == "memory"          # the same canonical profile
     assert other["interpretation"] != first["interpretation"]    # but read from other words
     assert other["differentiation"] == first["differentiation"]
+
+
+def test_asking_for_the_interpretation_too_shares_the_cached_answer(client):
+    plain = client.post("/v1/scores?fields=scores", json=SOCIAL_CREDIT_EN).get_json()
+    more = client.post("/v1/scores?fields=scores,interpretation", json=SOCIAL_CREDIT_EN).get_json()
+    assert plain["meta"]["cache"]["source"] == "computed" and more["meta"]["cache"]["source"] == "memory"
+    assert "interpretation" in more and "interpretation" not in plain
