@@ -221,24 +221,39 @@ class Fit:
         self._parameters = parameters
         self.by_kind = MappingProxyType({kind: np.array([i for i, t in enumerate(tokens) if t.startswith(kind + ":")])
                                          for kind in FIT_KINDS})
-        self._cache: dict[tuple, np.ndarray] = {}
+        self._cache: dict[tuple, tuple[np.ndarray, Mapping]] = {}
         self._cooccurrence = self._npmi(counts, len(counted))
         self.matrix = self._combine(self._cooccurrence)
+        self._cache[()] = (self.matrix, self._links(self.matrix))
 
     def without(self, product_ids) -> np.ndarray:
         """The fit matrix with these products left out of the co-occurrence (leave-one-out checks)."""
+        return self._left_out(product_ids)[0]
+
+    def links(self, product_ids=()) -> Mapping[str, frozenset[str]]:
+        """Each token's tokens that fit it at or above the threshold, with these products left out: a
+        profile holds a handful of terms, and set look-ups on them cost less than slicing the matrix."""
+        return self._left_out(product_ids)[1]
+
+    def _left_out(self, product_ids) -> tuple[np.ndarray, Mapping]:
         left_out = tuple(sorted(i for i in product_ids if i in self._counted))
-        if not left_out:
-            return self.matrix
         if left_out not in self._cache:
             counts = self._counts.copy()
             for product in left_out:
                 rows = self._counted[product]
                 counts[np.ix_(rows, rows)] -= 1
             if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[left_out] = self._combine(self._npmi(counts, len(self._counted) - len(left_out)))
+                self._cache.pop(next(key for key in self._cache if key))
+            matrix = self._combine(self._npmi(counts, len(self._counted) - len(left_out)))
+            self._cache[left_out] = (matrix, self._links(matrix))
         return self._cache[left_out]
+
+    def _links(self, matrix: np.ndarray) -> Mapping[str, frozenset[str]]:
+        rows, columns = np.nonzero(matrix >= self.scoring["threshold"])
+        linked: dict[str, set[str]] = {t: set() for t in self.tokens}
+        for i, j in zip(rows.tolist(), columns.tolist()):
+            linked[self.tokens[i]].add(self.tokens[j])
+        return MappingProxyType({t: frozenset(v) for t, v in linked.items()})
 
     def counts(self, product_id: str) -> bool:
         """Whether a product counts in the co-occurrence (its verdict is not an excluded one)."""

@@ -192,7 +192,16 @@ class Benchmarks:
         """Family tokens each term implies (see profile_features)."""
         return self._implied
 
+    def family_pair_count(self, pair: tuple[str, str]) -> int:
+        """How many catalog products share a pairing or one of those its family implies (UBI x NEV owners is
+        seen when motor insurance x NEV owners is); kept per pairing once asked."""
+        count = self._family_pairs.get(pair)
+        if count is None:
+            count = self._family_pairs[pair] = sum(self.pair_counts.get(v, 0) for v in pair_variants(pair, self.implied))
+        return count
+
     def __post_init__(self):
+        object.__setattr__(self, "_family_pairs", {})
         object.__setattr__(self, "_by_id", MappingProxyType({p.id: p for p in self.products}))
         object.__setattr__(self, "_implied", family_tokens(self.vocabulary))
         reading: dict[str, list] = {}
@@ -225,12 +234,22 @@ def family_tokens(vocabulary: Vocabulary) -> Mapping[str, tuple[str, ...]]:
     })
 
 
-def combination_pairs(profile: ProductProfile) -> tuple[tuple[str, str], ...]:
-    """Every technology x scenario, scenario x segment and technology x segment pairing, sorted."""
+def combination_pairs(profile: ProductProfile, technologies: tuple[str, ...] | None = None
+                      ) -> tuple[tuple[str, str], ...]:
+    """Every technology x scenario, scenario x segment and technology x segment pairing, sorted
+    (`technologies`: in place of the profile's tech stack)."""
+    terms = {"technology": profile.tech_stack if technologies is None else technologies,
+             "scenario": profile.scenarios, "segment": profile.target_segments}
     pairs = {
         (token(a, x), token(b, y))
         for a, b in COMBINATION_KINDS
-        for x in profile.terms(a)
-        for y in profile.terms(b)
+        for x in terms[a]
+        for y in terms[b]
     }
     return tuple(sorted(pairs))
+
+
+def pair_variants(pair: tuple[str, str], implied: Mapping) -> list[tuple[str, str]]:
+    """A pairing and the pairings of the family terms its terms imply."""
+    a, b = pair
+    return [(x, y) for x in (a, *implied.get(a, ())) for y in (b, *implied.get(b, ()))]

@@ -2,9 +2,7 @@
 only what hangs together (service/scoring/fit.py): an item unrelated to the product's core earns
 nothing and costs the focus penalty, so an unrelated addition never raises the score (7.1.3)."""
 
-from dataclasses import replace
-
-from service.benchmarks.models import Benchmarks, combination_pairs
+from service.benchmarks.models import Benchmarks, combination_pairs, pair_variants
 from service.profile import ProductProfile
 from service.scoring.factors import term_label, users_of
 from service.scoring.fit import Focus
@@ -22,7 +20,7 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     kept = focus.coherent
     technologies = tuple(c for c in kept.tech_stack if c not in focus.generic)
 
-    pairs = combination_pairs(replace(kept, tech_stack=technologies))
+    pairs = combination_pairs(kept, technologies)
     if pairs:
         seen_at_most = fitted["rare_pairing_seen_at_most"]
         rarity = [1 / (1 + c) for c in _pair_counts(pairs, benchmarks, exclude) if c <= seen_at_most]
@@ -130,12 +128,10 @@ def _labels(benchmarks: Benchmarks, kind: str | None, items) -> tuple[str, str]:
 
 
 def _pair_counts(pairs, benchmarks: Benchmarks, exclude) -> list[int]:
-    """How many catalog products share each pairing or its family's (UBI x NEV owners is seen when motor
-    insurance x NEV owners is), leaving the excluded products out."""
+    """How many catalog products share each pairing or its family's, leaving the excluded products out."""
+    counts = [benchmarks.family_pair_count(pair) for pair in pairs]
     excluded = [set(combination_pairs(benchmarks.by_id[i].profile)) for i in exclude if i in benchmarks.by_id]
-    implied = benchmarks.implied
-    counts = []
-    for a, b in pairs:
-        variants = [(x, y) for x in (a, *implied.get(a, ())) for y in (b, *implied.get(b, ()))]
-        counts.append(sum(benchmarks.pair_counts.get(v, 0) - sum(v in e for e in excluded) for v in variants))
+    if excluded:
+        counts = [count - sum(v in e for v in pair_variants(pair, benchmarks.implied) for e in excluded)
+                  for count, pair in zip(counts, pairs)]
     return counts

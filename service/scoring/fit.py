@@ -52,6 +52,7 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
     """The focus of a profile; `exclude` leaves catalog products out of the co-occurrence."""
     fit = benchmarks.fit
     matrix = fit.without(exclude) if exclude else fit.matrix
+    links = fit.links(exclude)
     threshold = fit.scoring["threshold"]
     position = fit.position
 
@@ -59,10 +60,7 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
         return [t for c in codes if (t := token(kind, c)) in position and t not in fit.broad]
 
     def fits(items: list[str], anchors: list[str]) -> list[bool]:
-        if not items or not anchors:
-            return [False] * len(items)
-        block = matrix[np.ix_([position[t] for t in items], [position[t] for t in anchors])]
-        return list(block.max(axis=1) >= threshold)
+        return [not links[t].isdisjoint(anchors) for t in items]
 
     scenarios = tokens("scenario", profile.scenarios)
     technologies = [t for t in tokens("technology", profile.tech_stack) if t not in fit.generic]
@@ -96,7 +94,7 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
                       and token(kind, code) not in fit.generic and token(kind, code) not in fit.broad)
     dropped = {(name, code) for name, code in unrelated}
     coherent = replace(profile, **{name: tuple(c for c in profile.terms(kind) if (name, c) not in dropped)
-                                   for name, kind in JUDGED})
+                                   for name, kind in JUDGED}) if dropped else profile
 
     # What a new term must fit: who and where (customers, scenarios, partners); failing those, how
     # (technologies, data); failing that, the domain. The scenarios' own level counts too.
@@ -105,7 +103,7 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
         core += coherent_technologies + data
     if not core or level == 2:
         core += domain
-    depth = _depth(coherent_scenarios, segments + coherent_partners + data, benchmarks, matrix, threshold)
+    depth = _depth(coherent_scenarios, segments + coherent_partners + data, benchmarks, links)
     generic = tuple(sorted(c for c in profile.tech_stack if token("technology", c) in fit.generic))
     return Focus(coherent, unrelated, tuple(sorted(set(core))), depth, generic, matrix, threshold, domain)
 
@@ -123,14 +121,13 @@ def _closure(coherent: list[str], scenarios: list[str], fits) -> list[str]:
     return [s for s in scenarios if s in found]
 
 
-def _depth(scenarios: list[str], anchors: list[str], benchmarks: Benchmarks, matrix, threshold) -> Depth | None:
+def _depth(scenarios: list[str], anchors: list[str], benchmarks: Benchmarks, links) -> Depth | None:
     """The coherent scenario tied to the most kinds of anchor (ties: a vertical one, more anchors, code)."""
-    position = benchmarks.fit.position
     vocabulary = benchmarks.vocabulary
     best = None
     for scenario in scenarios:
         code = scenario.split(":", 1)[1]
-        tied = tuple(sorted(a for a in anchors if matrix[position[scenario], position[a]] >= threshold))
+        tied = tuple(sorted(a for a in anchors if a in links[scenario]))
         kinds = len({a.split(":", 1)[0] for a in tied})
         key = (-kinds, not vocabulary.term("scenario", code).vertical, -len(tied), code)
         if tied and (best is None or key < best[0]):

@@ -3,7 +3,7 @@
 Similarity is a weighted Jaccard over terms (kind weight x IDF). A product that shares nothing
 but the domain with the profile is not a neighbour, so only the postings of the profile's other
 terms are visited. Adding a term to a profile lowers the similarity of every product without it,
-so a recommendation that adds a term re-scores only the current rivals and the term's postings."""
+so the recommendations that add a term re-score only the current rivals and the terms' postings."""
 
 from dataclasses import dataclass
 
@@ -33,7 +33,7 @@ class Neighbourhood:
     effective_rivals: float             # 1/HHI of the rivals' similarity shares
     closest_homogeneous: Neighbour | None
     rare_technologies: tuple[str, ...]
-    rival_rows: np.ndarray              # every rival, for with_added_term
+    rival_rows: np.ndarray              # every rival, for with_added_terms
     shared_weight: np.ndarray | None    # per catalog row: non-domain term weight shared with the profile
     own_weight: float
 
@@ -58,26 +58,38 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
     return _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude)
 
 
-def with_added_term(hood: Neighbourhood, edited: ProductProfile, kind: str, code: str,
-                    benchmarks: Benchmarks, market: MarketSlice, exclude=frozenset()) -> Neighbourhood:
-    """The neighbourhood after adding one term (and the family terms it newly implies), from the
-    rivals before it and the postings of the new tokens."""
+def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, benchmarks: Benchmarks,
+                     market: MarketSlice, exclude=frozenset()) -> list[Neighbourhood]:
+    """The neighbourhood after each of several one-term additions to `profile` (`additions`: the
+    edited profile, the kind and the code added), in one pass: the overlap of every row with every
+    edited profile as one matrix. A row counts for an edited profile only if it was a rival or uses
+    one of the tokens that edit adds (with the family terms it newly implies): a product sharing
+    nothing but the domain is no neighbour, and one that was below the threshold only drops further."""
     index = benchmarks.index
-    others = with_families((token(k, c) for k, c in _terms(edited) if (k, c) != (kind, code)), benchmarks.implied)
-    added = sorted(with_families((token(kind, code),), benchmarks.implied) - others)
-    own = hood.own_weight + _own_weight(added, benchmarks)
-    rows = hood.rival_rows
-    gained = np.zeros(len(index.ids))
-    market_row = _domain_row(edited.domain, index)
-    for tok in added:
-        members = index.postings.get(tok)
-        if members is not None:
-            members = _without(members, exclude, index)
-            rows = np.union1d(rows, members[index.domain_of[members] == market_row])
-            gained[members] += index.weights[tok]
-    overlap = _with_domain(rows, hood.shared_weight, edited.domain, benchmarks) + gained[rows]
-    similarity = _similarity(rows, overlap, own, benchmarks)
-    return _summarise(edited, rows, similarity, own, None, (), benchmarks, market, exclude)
+    current = profile_features(profile, benchmarks.implied)
+    market_row = _domain_row(profile.domain, index)
+    added = [sorted(with_families((token(kind, code),), benchmarks.implied) - current) for _, kind, code in additions]
+    members = {}
+    for tok in sorted({t for tokens in added for t in tokens}):
+        users = index.postings.get(tok)
+        if users is not None:
+            users = _without(users, exclude, index)
+            members[tok] = users[index.domain_of[users] == market_row]
+    rows = np.union1d(hood.rival_rows, np.concatenate([*members.values(), _EMPTY_ROWS]))
+    gained = np.zeros((len(additions), rows.size))
+    considered = np.zeros((len(additions), rows.size), dtype=bool)
+    considered[:, np.searchsorted(rows, hood.rival_rows)] = True
+    for k, tokens in enumerate(added):
+        for tok in tokens:
+            if tok in members:
+                at = np.searchsorted(rows, members[tok])
+                gained[k, at] += index.weights[tok]
+                considered[k, at] = True
+    own = hood.own_weight + np.array([_own_weight(tokens, benchmarks) for tokens in added])
+    overlap = _with_domain(rows, hood.shared_weight, profile.domain, benchmarks) + gained
+    similarity = _similarity(rows, overlap, own[:, None], benchmarks)
+    return [_summarise(edited, rows[counted], sims[counted], float(own_k), None, (), benchmarks, market, exclude)
+            for (edited, _, _), counted, sims, own_k in zip(additions, considered, similarity, own)]
 
 
 def _terms(profile: ProductProfile):

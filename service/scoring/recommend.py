@@ -9,7 +9,9 @@ most `max_per_field` non-fix moves per field keep the list varied. Each move rea
 both languages (fit.yaml actions), carries its Blue Ocean ERRC label and says why it fits: the report
 case that made the move, with its figures, or the rule and the fine behind a fix."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -70,7 +72,7 @@ class _Candidate:
     edit: Edit
     stage: str
     mandatory: bool
-    why: Why
+    why: Callable[[], Why]            # built only for the moves that are listed
     fit: float | None = None
 
 
@@ -106,14 +108,15 @@ def apply_edit(profile: ProductProfile, edit: Edit) -> ProductProfile:
 
 
 def recommend(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks, market: MarketSlice, baseline: tuple,
-              rescore) -> Advice:
-    """Measure every candidate with `rescore(edited profile, edit) -> (scores, focus)`; keep the fixes,
-    and the other moves that help (an addition only while it stays coherent), fixes first."""
+              measure) -> Advice:
+    """Measure every candidate at once with `measure(edits) -> [(scores, focus)]`; keep the fixes, and
+    the other moves that help (an addition only while it stays coherent), fixes first. Explanations
+    are built only for the moves listed."""
     settings = benchmarks.fit.scoring["recommendations"]
-    found, added = [], False
-    for candidate in _candidates(profile, focus, benchmarks, baseline[2]):
+    candidates = _candidates(profile, focus, benchmarks, baseline[2])
+    measured, added = [], False
+    for candidate, (after, edited_focus) in zip(candidates, measure([c.edit for c in candidates])):
         edit = candidate.edit
-        after, edited_focus = rescore(apply_edit(profile, edit), edit)
         improvement = gain(baseline, after)
         addition = candidate.fit is not None
         if addition and (edit.field, edit.value) in edited_focus.unrelated:
@@ -121,20 +124,21 @@ def recommend(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks, mar
         if candidate.stage != "fix" and improvement <= 0:
             continue
         added = added or addition
-        en, zh, errc = _action(edit, benchmarks, market)
-        found.append(Recommendation(edit, en, zh, effect(baseline, after), effect_uncapped(baseline, after),
-                                    improvement, candidate.mandatory, candidate.stage, errc, candidate.fit,
-                                    candidate.why))
-    found.sort(key=lambda r: (r.stage != "fix", -r.gain, r.edit.field, str(r.edit.value)))
+        measured.append((candidate, after, improvement))
+    measured.sort(key=lambda m: (m[0].stage != "fix", -m[2], m[0].edit.field, str(m[0].edit.value)))
     listed, per_field = [], {}
-    for rec in found:
-        if rec.stage != "fix":
-            if per_field.get(rec.edit.field, 0) >= settings["max_per_field"]:
+    for candidate, after, improvement in measured:
+        field = candidate.edit.field
+        if candidate.stage != "fix":
+            if per_field.get(field, 0) >= settings["max_per_field"]:
                 continue
             if len(listed) >= benchmarks.weights["recommendations"]["max_results"]:
                 break
-            per_field[rec.edit.field] = per_field.get(rec.edit.field, 0) + 1
-        listed.append(rec)
+            per_field[field] = per_field.get(field, 0) + 1
+        en, zh, errc = _action(candidate.edit, benchmarks, market)
+        listed.append(Recommendation(candidate.edit, en, zh, effect(baseline, after), effect_uncapped(baseline, after),
+                                     improvement, candidate.mandatory, candidate.stage, errc, candidate.fit,
+                                     candidate.why()))
     note = settings["exhausted"]
     return Advice(tuple(listed), None if added else Cited(note["section"], note["en"], note["zh"]))
 
@@ -153,29 +157,25 @@ def _candidates(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks,
         if rule.remedy:
             edit = Edit(rule.remedy.action, rule.remedy.field, rule.remedy.value)
             fix = rule.id in unmet or rule.id in red_lines
-            why = _cited(benchmarks, rule.en, rule.zh, rule.evidence, rule.section)
-            if rule.id in red_lines:
-                note = benchmarks.fit.red_line_note
-                why = replace(why, sections=tuple(dict.fromkeys([*why.sections, note.section])))
             if fix or edit not in found:
-                found[edit] = _Candidate(edit, "fix" if fix else "improve", rule.id in unmet, why)
+                found[edit] = _Candidate(edit, "fix" if fix else "improve", rule.id in unmet,
+                                         partial(_rule_why, benchmarks, rule, rule.id in red_lines))
         for control in compliance.recommended_controls:
             edit = Edit("add", "compliance.privacy_controls", control)
             if control in dict(rule.mitigated_by) and edit not in found:
-                found[edit] = _Candidate(edit, "improve", False,
-                                         _cited(benchmarks, rule.en, rule.zh, rule.evidence, rule.section))
+                found[edit] = _Candidate(edit, "improve", False, partial(_rule_why, benchmarks, rule, False))
     relief = next((r for r in benchmarks.reliefs if "sandbox" in r.when.facts), None)
     if relief and not profile.compliance.sandbox:
         edit = Edit("set", "compliance.sandbox", True)
         found[edit] = _Candidate(edit, "improve", False,
-                                 _cited(benchmarks, relief.en, relief.zh, relief.evidence, relief.section))
+                                 partial(_cited, benchmarks, relief.en, relief.zh, relief.evidence, relief.section))
     for code in profile.business_model:
         term = benchmarks.vocabulary.term("business_model", code)
         if term.lookalike:
             edit = Edit("remove", "business_model", code)
             figure = benchmarks.figures[term.lookalike["evidence"]]
             found.setdefault(edit, _Candidate(edit, "improve", False,
-                                              _cited(benchmarks, term.en, term.zh, (figure.id,), figure.section)))
+                                              partial(_cited, benchmarks, term.en, term.zh, (figure.id,), figure.section)))
     for candidate in _additions(profile, focus, benchmarks):
         found.setdefault(candidate.edit, candidate)
     return list(found.values())
@@ -192,7 +192,16 @@ def _additions(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks):
             fitting = [(c, f) for c, f in fitting if c in diversified]
         for code, fit in fitting[:limit]:
             yield _Candidate(Edit("add", field, code), "improve", False,
-                             _why_fits(focus, kind, code, benchmarks), round(fit, 2))
+                             partial(_why_fits, focus, kind, code, benchmarks), round(fit, 2))
+
+
+def _rule_why(benchmarks: Benchmarks, rule, red_line: bool) -> Why:
+    """Why a fix of a fired rule: the rule, its figure, and the red-line note for a red line."""
+    why = _cited(benchmarks, rule.en, rule.zh, rule.evidence, rule.section)
+    if red_line:
+        note = benchmarks.fit.red_line_note
+        why = replace(why, sections=tuple(dict.fromkeys([*why.sections, note.section])))
+    return why
 
 
 def _why_fits(focus: Focus, kind: str, code: str, benchmarks: Benchmarks) -> Why:

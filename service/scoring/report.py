@@ -11,10 +11,10 @@ from service.scoring.factors import ComplianceResult, Explain, HomogeneityResult
 from service.scoring.fit import Focus, analyse
 from service.scoring.homogeneity import score_homogeneity
 from service.scoring.interactions import Interaction, flag
-from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_term
+from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_terms
 from service.benchmarks.fit import Cited
 from service.benchmarks.models import Edit
-from service.scoring.recommend import Advice, Recommendation, recommend
+from service.scoring.recommend import Advice, Recommendation, apply_edit, recommend
 
 MODEL_VERSION = "1.1.0"
 # Profile fields whose terms place a product in its market (similarity terms), by kind.
@@ -62,30 +62,9 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     differentiation, compliance, interactions = flag(focus, differentiation, compliance, benchmarks)
     advice = Advice((), None)
     if with_recommendations:
-        baseline = (differentiation, homogeneity, compliance)
-        known = facts(profile)
-
-        def rescore(edited: ProductProfile, edit: Edit):
-            """Numbers only, and only what the edit touches: compliance rules that read the edited
-            field; the market scores only when a term that places the product in its market changed;
-            the focus only when a term it reads changed (not a business model)."""
-            risk = rescore_compliance(edited, edit.field, compliance, benchmarks, known)
-            if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
-                return (differentiation, homogeneity, risk), focus
-            edited_hood, edited_homogeneity = hood, homogeneity
-            if edit.field in ADDABLE:
-                edited_hood = (with_added_term(hood, edited, ADDABLE[edit.field], edit.value, benchmarks, market, exclude)
-                               if edit.action == "add" else
-                               neighbourhood(edited, benchmarks, market, exclude, with_nearest=False))
-                edited_homogeneity = score_homogeneity(edited, edited_hood, benchmarks, Tally())
-            edited_focus = (replace(focus, coherent=replace(focus.coherent, business_model=edited.business_model))
-                            if edit.field == "business_model" else analyse(edited, benchmarks, exclude))
-            reuse = (focus, focused) if _market_terms(edited_focus.coherent) == _market_terms(focus.coherent) else None
-            edited_focused = _focused_hood(edited_focus, edited_hood, reuse, benchmarks, market, exclude)
-            return (score_differentiation(edited, edited_focus, edited_focused, benchmarks, Tally(), exclude),
-                    edited_homogeneity, risk), edited_focus
-
-        advice = recommend(profile, focus, benchmarks, market, baseline, rescore)
+        baseline = _Baseline(profile, hood, focus, focused, (differentiation, homogeneity, compliance), facts(profile),
+                             benchmarks, market, exclude)
+        advice = recommend(profile, focus, benchmarks, market, baseline.scores, baseline.measure)
     return ScoreReport(
         profile=profile,
         differentiation=differentiation,
@@ -114,6 +93,90 @@ def _focused_hood(focus: Focus, hood: Neighbourhood, reuse, benchmarks: Benchmar
     if reuse is not None and reuse[0].unrelated:
         return reuse[1]
     return neighbourhood(focus.coherent, benchmarks, market, exclude, with_nearest=False)
+
+
+@dataclass(frozen=True, eq=False)
+class _Baseline:
+    """What re-scoring a candidate edit starts from: the scored profile and its intermediate results."""
+
+    profile: ProductProfile
+    hood: Neighbourhood
+    focus: Focus
+    focused: Neighbourhood
+    scores: tuple
+    known: dict
+    benchmarks: Benchmarks
+    market: MarketSlice
+    exclude: frozenset
+
+    def measure(self, edits: list[Edit]) -> list[tuple[tuple, Focus]]:
+        """Each edit's scores (numbers only) and focus, computing only what the edit touches: the
+        compliance rules that read the edited field; the market scores only when a term that places
+        the product in its market changed, every addition's neighbourhood in one pass; the focus
+        only when a term it reads changed (not a business model); the coherent profile's
+        neighbourhood from the base one when the edit only adds to it."""
+        edited = [apply_edit(self.profile, edit) for edit in edits]
+        hoods = self._market(edits, edited, self.hood, self.profile)
+        foci = [self._focus(p, edit) for p, edit in zip(edited, edits)]
+        focused = self._focused(edits, foci)
+        differentiation, homogeneity, compliance = self.scores
+        results = []
+        for i, (p, edit, focus) in enumerate(zip(edited, edits, foci)):
+            risk = rescore_compliance(p, edit.field, compliance, self.benchmarks, self.known)
+            if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
+                results.append(((differentiation, homogeneity, risk), focus))
+                continue
+            edited_homogeneity = (homogeneity if i not in hoods else
+                                  score_homogeneity(p, hoods[i], self.benchmarks, Tally()))
+            hood = focused.get(i) or _focused_hood(focus, hoods.get(i, self.hood), None, self.benchmarks,
+                                                   self.market, self.exclude)
+            results.append(((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.exclude),
+                             edited_homogeneity, risk), focus))
+        return results
+
+    def _market(self, edits, edited, hood: Neighbourhood, profile: ProductProfile) -> dict[int, Neighbourhood]:
+        """The neighbourhood of every edit of a market term: additions in one pass, removals anew."""
+        found, additions = {}, []
+        for i, (edit, p) in enumerate(zip(edits, edited)):
+            if edit.field not in ADDABLE:
+                continue
+            if edit.action == "add":
+                additions.append(i)
+            else:
+                found[i] = neighbourhood(p, self.benchmarks, self.market, self.exclude, with_nearest=False)
+        if additions:
+            batch = [(edited[i], ADDABLE[edits[i].field], edits[i].value) for i in additions]
+            found.update(zip(additions, with_added_terms(hood, profile, batch, self.benchmarks, self.market,
+                                                         self.exclude)))
+        return found
+
+    def _focus(self, edited: ProductProfile, edit: Edit) -> Focus:
+        if edit.field == "business_model":
+            return replace(self.focus, coherent=replace(self.focus.coherent, business_model=edited.business_model))
+        if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
+            return self.focus
+        return analyse(edited, self.benchmarks, self.exclude)
+
+    def _focused(self, edits, foci) -> dict[int, Neighbourhood]:
+        """The coherent profile's neighbourhood where it differs from the profile's own: the base one
+        when the market terms are the base's, the base one plus the term when the edit only added it
+        to the coherent profile (one pass), else anew (left to _focused_hood)."""
+        base = _market_terms(self.focus.coherent)
+        found, grown = {}, []
+        for i, (edit, focus) in enumerate(zip(edits, foci)):
+            if not focus.unrelated:
+                continue
+            terms = _market_terms(focus.coherent)
+            if terms == base and self.focus.unrelated:
+                found[i] = self.focused
+            elif (edit.action == "add" and edit.field in ADDABLE
+                  and terms == _market_terms(apply_edit(self.focus.coherent, edit))):
+                grown.append(i)
+        if grown:
+            batch = [(foci[i].coherent, ADDABLE[edits[i].field], edits[i].value) for i in grown]
+            found.update(zip(grown, with_added_terms(self.focused, self.focus.coherent, batch, self.benchmarks,
+                                                     self.market, self.exclude)))
+        return found
 
 
 def _market_terms(profile: ProductProfile) -> tuple:

@@ -205,6 +205,19 @@ def test_fix_before_grow_holds_for_any_profile_and_advice_stays_coherent_and_var
             assert rec.fit >= BENCHMARKS.fit.scoring["threshold"]
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PROFILES)
+def test_every_measured_move_is_what_scoring_the_edited_profile_gives(profile):
+    """The candidates are measured together (one neighbourhood pass for every addition, the focus and
+    compliance reused where the edit does not touch them); each must equal scoring its edit alone."""
+    report = score(profile, BENCHMARKS)
+    for rec in report.recommendations:
+        edited = score(apply_edit(profile, rec.edit), BENCHMARKS, with_recommendations=False)
+        for name in ("differentiation", "homogeneity_risk", "compliance_risk"):
+            assert getattr(rec.effect_uncapped, name) == pytest.approx(
+                getattr(edited, name).unbounded - getattr(report, name).unbounded), (rec.edit, name)
+
+
 def test_when_nothing_coherent_is_left_to_add_the_advice_says_so():
     raw = {name: yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8")) for name in FILES}
     weak = copy.deepcopy(raw)
