@@ -82,18 +82,16 @@ def _segments(kept: ProductProfile, technologies, benchmarks: Benchmarks, add) -
             continue
         offers = [("scenario", c) for c in sorted(set(kept.scenarios) & need.scenarios)]
         offers += [("technology", c) for c in sorted(set(technologies) & need.technologies)]
-        label = term_label(benchmarks, "segment", code)
         if offers and fits < weights["segment_fit"]["max_count"]:
             fits += 1
-            offered = [term_label(benchmarks, kind, c) for kind, c in offers]
             add("segment_fit", weights["segment_fit"]["points"], field="target_segments", value=code,
-                params={"label": label, "need": (need.en, need.zh),
-                        "offer": (", ".join(o[0] for o in offered), "、".join(o[1] for o in offered))},
+                params=lambda: {"label": term_label(benchmarks, "segment", code), "need": (need.en, need.zh),
+                                "offer": _labels(benchmarks, None, [f"{kind}:{c}" for kind, c in offers])},
                 product_ids=users_of(benchmarks, "segment", code))
         elif not offers and misses < weights["segment_miss"]["max_count"]:
             misses += 1
             add("segment_miss", weights["segment_miss"]["points"], field="target_segments", value=code,
-                params={"label": label, "need": (need.en, need.zh)})
+                params={"label": term_label(benchmarks, "segment", code), "need": (need.en, need.zh)})
 
 
 def _focus(focus: Focus, benchmarks: Benchmarks, out) -> None:
@@ -104,18 +102,18 @@ def _focus(focus: Focus, benchmarks: Benchmarks, out) -> None:
     if depth and depth.kinds > 1:
         out.add("focus_depth", w["points"] * (min(depth.kinds, w["max_count"]) - 1), w, sections=w["sections"],
                 field="scenarios", value=depth.scenario,
-                params={"label": term_label(benchmarks, "scenario", depth.scenario),
-                        "anchors": _labels(benchmarks, None, depth.anchors)})
+                params=lambda: {"label": term_label(benchmarks, "scenario", depth.scenario),
+                                "anchors": _labels(benchmarks, None, depth.anchors)})
     w = fitted["focus_sprawl"]
     if focus.unrelated:
         items = [f"{_KINDS[name]}:{code}" for name, code in focus.unrelated]
         fields = {name for name, _ in focus.unrelated}
-        core = _labels(benchmarks, None, focus.core[:3]) if focus.core else (
-            term_label(benchmarks, "domain", focus.coherent.domain))
         out.add("focus_sprawl", w["points"] * min(len(items), w["max_count"]), w, sections=w["sections"],
                 field=fields.pop() if len(fields) == 1 else None,
                 value=[code for _, code in focus.unrelated],
-                params={"items": _labels(benchmarks, None, items), "core": core})
+                params=lambda: {"items": _labels(benchmarks, None, items),
+                                "core": _labels(benchmarks, None, focus.core[:3]) if focus.core else
+                                term_label(benchmarks, "domain", focus.coherent.domain)})
 
 
 _KINDS = {"scenarios": "scenario", "partners": "partner", "tech_stack": "technology"}

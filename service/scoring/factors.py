@@ -74,7 +74,8 @@ def band(score: float, bands) -> str:
 
 
 class Explain:
-    """Collects factors with their texts and evidence: the report a caller reads."""
+    """Collects factors with their texts and evidence: the report a caller reads. `params` may be a
+    function giving them, so that a Tally (re-scoring a candidate) never builds texts it drops."""
 
     explains = True
 
@@ -90,7 +91,7 @@ class Explain:
         figures = [*(template.get("evidence", ()) if template else ()), *figure_ids]
         products = [*(template.get("benchmarks", ()) if template else ()), *product_ids]
         if template:
-            params = params or {}
+            params = (params() if callable(params) else params) or {}
             pick = lambda lang: {k: (v[lang] if isinstance(v, tuple) else v) for k, v in params.items()}  # noqa: E731
             en, zh = template["en"].format(**pick(0)), template["zh"].format(**pick(1))
         self.factors.append(Factor(code, en, zh, points, evidence(self.benchmarks, figures, products, sections),
