@@ -14,7 +14,7 @@ from typing import Mapping
 
 import numpy as np
 from service.errors import BenchmarkDataError, FieldError
-from service.profile import FIELDS, VERDICTS
+from service.profile import FIELDS, VERDICTS, ProductProfile
 from service.benchmarks.data_schemas import (
     EDIT_ACTIONS, Check, Choice, Count, Dict, List, Nested, Number, Scalar, Section, Strict, Template, Text, codes,
 )
@@ -213,7 +213,7 @@ class Fit:
         self._static = static
         self._sources = sources
         self._counts = counts
-        self._counted = counted                 # product id -> its term positions (counted products)
+        self._counted = counted                 # product id -> its profile (counted products)
         self._parents = parents                 # position -> ancestor positions, nearest first
         # A family member that names its own domains (vocabulary domains:) inherits no fit with the
         # others: agricultural insurance is insurance even though farming fits lending.
@@ -240,7 +240,7 @@ class Fit:
         if left_out not in self._cache:
             counts = self._counts.copy()
             for product in left_out:
-                rows = self._counted[product]
+                rows = _positions(self._counted[product], self.position)
                 counts[np.ix_(rows, rows)] -= 1
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.pop(next(key for key in self._cache if key))
@@ -515,20 +515,17 @@ def _foreign_domains(vocabulary, position: Mapping) -> Mapping:
 
 def _cooccurrence(products, position: Mapping, excluded: set) -> tuple[np.ndarray, dict]:
     """How many counted products hold each pair of terms (the diagonal: each term), and each counted
-    product's term positions. Pairs are counted column pair by column pair of a padded table, so a
+    product's profile (its positions are computed again for a leave-one-out check, not kept). Pairs are counted column pair by column pair of a padded table, so a
     100k catalog costs a few hundred bincounts, not a Python loop per pair."""
-    counted: dict[str, np.ndarray] = {}
+    counted: dict[str, ProductProfile] = {}
     for product in products:
-        if product.verdict in excluded:
-            continue
-        profile = product.profile
-        rows = sorted({position[t] for kind in FIT_KINDS for code in profile.terms(kind)
-                       if (t := token(kind, code)) in position})
-        counted[product.id] = np.array(rows, dtype=np.int64)
+        if product.verdict not in excluded:
+            counted[product.id] = product.profile
+    rows_of = [_positions(profile, position) for profile in counted.values()]
     size = len(position)
-    width = max((len(r) for r in counted.values()), default=0)
+    width = max((len(r) for r in rows_of), default=0)
     table = np.full((len(counted), width), -1, dtype=np.int64)
-    for n, rows in enumerate(counted.values()):
+    for n, rows in enumerate(rows_of):
         table[n, : len(rows)] = rows
     flat = np.zeros(size * size, dtype=np.int64)
     for a in range(width):
@@ -540,3 +537,8 @@ def _cooccurrence(products, position: Mapping, excluded: set) -> tuple[np.ndarra
     counts = flat.reshape(size, size)
     counts = counts + np.triu(counts, 1).T
     return counts, counted
+
+
+def _positions(profile: ProductProfile, position: Mapping) -> list[int]:
+    """A product's fit terms as matrix positions, sorted."""
+    return sorted({position[t] for kind in FIT_KINDS for code in profile.terms(kind) if (t := token(kind, code)) in position})

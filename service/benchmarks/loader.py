@@ -268,6 +268,11 @@ def _segment_needs(data: dict, refs: _References) -> dict[str, SegmentNeed]:
     return needs
 
 
+def _shared(shared: dict, value):
+    """One object per distinct immutable value: a large catalog repeats the same lists of codes."""
+    return shared.setdefault(value, value)
+
+
 def _products(entries, refs: _References, digest, source: str = "catalog.yaml",
               cited: bool = True) -> list[BenchmarkProduct]:
     """One pass over the entries: check, hash and build each, so that none needs keeping.
@@ -276,7 +281,7 @@ def _products(entries, refs: _References, digest, source: str = "catalog.yaml",
     check = REPORT_PRODUCT if cited else CUSTOM_PRODUCT
     products = []
     ids = []
-    shared_outcomes: dict[tuple, Outcome] = {}  # one object per distinct outcome text, not per product
+    shared: dict = {}       # one object per distinct outcome, list of codes and compliance, not per product
     for i, entry in enumerate(entries):
         where = f"{source}: products[{i}] (id={entry.get('id') if isinstance(entry, dict) else None})"
         found = check.problems(entry, where)
@@ -291,8 +296,8 @@ def _products(entries, refs: _References, digest, source: str = "catalog.yaml",
             holder = compliance if in_compliance else entry
             if name in holder:
                 value = holder[name]
-                (inner if in_compliance else top)[name] = (
-                    refs.codes(where, path, kind, value, not cited) if kind else value)
+                codes = refs.codes(where, path, kind, value, not cited) if kind else value
+                (inner if in_compliance else top)[name] = _shared(shared, codes) if kind else codes
         if cited:
             name_en, name_zh = entry["name"]["en"], entry["name"]["zh"]
         else:  # a caller's product has one plain name, if any
@@ -300,12 +305,12 @@ def _products(entries, refs: _References, digest, source: str = "catalog.yaml",
         domain = refs.code(where, "domain", "domain", entry["domain"], not cited) or ""
         outcomes = []
         for outcome in entry.get("outcomes", ()):
-            text = (outcome["section"], outcome["en"], outcome["zh"])
-            outcomes.append(shared_outcomes.setdefault(text, Outcome(*text)))
+            outcomes.append(_shared(shared, Outcome(outcome["section"], outcome["en"], outcome["zh"])))
         products.append(BenchmarkProduct(
-            id=entry["id"], name_en=name_en, name_zh=name_zh, verdict=entry.get("verdict"),
-            sections=tuple(sys.intern(s) for s in entry.get("sections", ())), outcomes=tuple(outcomes),
-            profile=ProductProfile(domain=domain, name=name_en, compliance=Compliance(**inner), **top),
+            id=entry["id"], name_en=name_en, name_zh=name_zh, verdict=_shared(shared, entry.get("verdict")),
+            sections=_shared(shared, tuple(sys.intern(s) for s in entry.get("sections", ()))),
+            outcomes=_shared(shared, tuple(outcomes)),
+            profile=ProductProfile(domain=domain, name=name_en, compliance=_shared(shared, Compliance(**inner)), **top),
         ))
     _check_unique(source, ids, refs.problems)
     return products
