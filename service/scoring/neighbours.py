@@ -61,10 +61,11 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
 def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, benchmarks: Benchmarks,
                      market: MarketSlice, exclude=frozenset()) -> list[Neighbourhood]:
     """The neighbourhood after each of several one-term additions to `profile` (`additions`: the
-    edited profile, the kind and the code added), in one pass: the overlap of every row with every
-    edited profile as one matrix. A row counts for an edited profile only if it was a rival or uses
-    one of the tokens that edit adds (with the family terms it newly implies): a product sharing
-    nothing but the domain is no neighbour, and one that was below the threshold only drops further."""
+    edited profile, the kind and the code added). What they share is computed once: the postings of
+    every added token within the market, the rows any of them touches and those rows' overlap with
+    the profile. Each edit then reads its own rows only: the rivals and the users of the tokens it
+    adds (with the family terms it newly implies); a product sharing nothing but the domain is no
+    neighbour, and one that was below the threshold only drops further."""
     index = benchmarks.index
     current = profile_features(profile, benchmarks.implied)
     market_row = _domain_row(profile.domain, index)
@@ -75,21 +76,32 @@ def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, be
         if users is not None:
             users = _without(users, exclude, index)
             members[tok] = users[index.domain_of[users] == market_row]
-    rows = np.union1d(hood.rival_rows, np.concatenate([*members.values(), _EMPTY_ROWS]))
-    gained = np.zeros((len(additions), rows.size))
-    considered = np.zeros((len(additions), rows.size), dtype=bool)
-    considered[:, np.searchsorted(rows, hood.rival_rows)] = True
-    for k, tokens in enumerate(added):
+    # The touched rows in catalog order and each one's column, through catalog-wide scratch arrays:
+    # at 100k products a token's postings run to thousands, where sorting their union costs more.
+    marked = np.zeros(len(index.ids), dtype=bool)
+    marked[hood.rival_rows] = True
+    for users in members.values():
+        marked[users] = True
+    rows = np.flatnonzero(marked)
+    column = np.empty(len(index.ids), dtype=np.int64)
+    column[rows] = np.arange(rows.size)
+    base = _with_domain(rows, hood.shared_weight, profile.domain, benchmarks)
+    rivals = column[hood.rival_rows]
+    found = []
+    for (edited, _, _), tokens in zip(additions, added):
+        gained = np.zeros(rows.size)
+        counted = np.zeros(rows.size, dtype=bool)
+        counted[rivals] = True
         for tok in tokens:
             if tok in members:
-                at = np.searchsorted(rows, members[tok])
-                gained[k, at] += index.weights[tok]
-                considered[k, at] = True
-    own = hood.own_weight + np.array([_own_weight(tokens, benchmarks) for tokens in added])
-    overlap = _with_domain(rows, hood.shared_weight, profile.domain, benchmarks) + gained
-    similarity = _similarity(rows, overlap, own[:, None], benchmarks)
-    return [_summarise(edited, rows[counted], sims[counted], float(own_k), None, (), benchmarks, market, exclude)
-            for (edited, _, _), counted, sims, own_k in zip(additions, considered, similarity, own)]
+                at = column[members[tok]]
+                gained[at] += index.weights[tok]
+                counted[at] = True
+        own = hood.own_weight + _own_weight(tokens, benchmarks)
+        mine = np.flatnonzero(counted)
+        similarity = _similarity(rows[mine], base[mine] + gained[mine], own, benchmarks)
+        found.append(_summarise(edited, rows[mine], similarity, own, None, (), benchmarks, market, exclude))
+    return found
 
 
 def _terms(profile: ProductProfile):
