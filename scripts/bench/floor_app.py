@@ -8,11 +8,10 @@ from flask import Flask, Response, request
 from marshmallow import ValidationError
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from service import create_app
 from service.api.examples import SOCIAL_CREDIT_EN
 from service.api.schemas import ProfileInSchema
+from service.wsgi import app as service_app  # the production entry point, as gunicorn serves it
 
-service_app = create_app()
 with service_app.test_client() as client:
     SCORE_BODY = client.post("/v1/scores", json=SOCIAL_CREDIT_EN).get_data()
 

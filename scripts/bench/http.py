@@ -77,7 +77,10 @@ def main() -> None:
     share = len(bodies) // 4
     batches = [json.dumps({"items": profiles[i:i + BATCH_SIZE]})
                for i in range(0, 1000, BATCH_SIZE)]
-    with gunicorn("scripts.bench.floor_app:app") as (base, _), tempfile.TemporaryDirectory() as tmp:
+    # Workers are not recycled during the run (gunicorn.conf.py does so every ~20,000 requests): a
+    # restart would empty a worker's answer cache and stall its requests while it loads.
+    with gunicorn("scripts.bench.floor_app:app", GUNICORN_MAX_REQUESTS="0") as (base, _), \
+            tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         hits = bodies[-1000:]
 

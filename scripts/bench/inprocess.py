@@ -1,5 +1,6 @@
 """In-process scoring speed: full ScoreReport (with recommendations) per second and p50/p99, on the
-report catalog and on synthetic catalogs of 1k, 10k and 100k products.
+report catalog and on synthetic catalogs of 1k, 10k and 100k products; for the two examples and for
+500 distinct realistic profiles (scripts/bench/profiles.py), each scored in turn.
 
     .venv/bin/python -m scripts.bench.inprocess [--sizes 0,1000,10000,100000] [--seconds 2]
 """
@@ -7,8 +8,10 @@ report catalog and on synthetic catalogs of 1k, 10k and 100k products.
 import argparse
 import gc
 import time
+from itertools import cycle
 
 from scripts.bench.common import measure, report
+from scripts.bench.profiles import realistic_profiles
 from scripts.bench.synthetic import synthetic_benchmarks
 from service.api.examples import NEV_INSURANCE_EN, SOCIAL_CREDIT_EN
 from service.benchmarks.loader import load_benchmarks
@@ -16,6 +19,8 @@ from service.benchmarks.market import build_slice
 from service.scoring import score
 from service.vocabulary import normalise_profile
 from service.vocabulary.terms import loose, normalise
+
+DISTINCT = 500
 
 
 def main() -> None:
@@ -37,15 +42,25 @@ def measure_catalog(size: int, seconds: float) -> list[dict]:
     load_seconds = round(time.perf_counter() - started, 2)
     gc.collect()
     rows = []
-    for label, example in (("vertical insurtech", NEV_INSURANCE_EN), ("look-alike credit", SOCIAL_CREDIT_EN)):
-        profile = normalise_profile(example, benchmarks.vocabulary)[0]
-        market = build_slice(benchmarks, profile.domain)
-        full = measure(lambda: score(profile, benchmarks, market), seconds)
-        bare = measure(lambda: score(profile, benchmarks, market, with_recommendations=False), seconds)
+    distinct = [normalise_profile(p, benchmarks.vocabulary)[0] for p in realistic_profiles(DISTINCT)]
+    markets = {d: build_slice(benchmarks, d) for d in {p.domain for p in distinct}}
+    for label, profiles in (("vertical insurtech", [normalise_profile(NEV_INSURANCE_EN, benchmarks.vocabulary)[0]]),
+                            ("look-alike credit", [normalise_profile(SOCIAL_CREDIT_EN, benchmarks.vocabulary)[0]]),
+                            (f"{DISTINCT} distinct realistic", distinct)):
+        markets.update({p.domain: build_slice(benchmarks, p.domain) for p in profiles if p.domain not in markets})
+        full = measure(_cycling(profiles, lambda p: score(p, benchmarks, markets[p.domain])), seconds)
+        bare = measure(_cycling(profiles, lambda p: score(p, benchmarks, markets[p.domain],
+                                                          with_recommendations=False)), seconds)
         rows.append({"catalog": len(benchmarks.products), "profile": label, "load_s": load_seconds,
                      "reports_per_s": full["per_second"], "p50_ms": full["p50_ms"], "p99_ms": full["p99_ms"],
                      "no_recs_p50_ms": bare["p50_ms"]})
     return rows
+
+
+def _cycling(profiles, function):
+    """A call that scores the next profile of the list each time (the realistic ones are each new)."""
+    turn = cycle(profiles)
+    return lambda: function(next(turn))
 
 
 def measure_reading(seconds: float) -> dict:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 WIDTH, HEIGHT, MARGIN = 640, 360, 60
 SERIES = (("p50_ms", "full report"), ("no_recs_p50_ms", "without recommendations"))
-COLOURS = {"vertical insurtech": "#1f77b4", "look-alike credit": "#d62728"}
+COLOURS = {"vertical insurtech": "#1f77b4", "look-alike credit": "#d62728", "500 distinct realistic": "#2ca02c"}
 
 
 def svg(rows: list[dict]) -> str:
