@@ -25,6 +25,7 @@ FILE = "fit.yaml"
 FIT_KINDS = ("domain", "technology", "scenario", "segment", "partner", "data_source", "business_model")
 ERRC = ("eliminate", "reduce", "raise", "create")
 _CACHE_LIMIT = 256      # leave-one-out matrices kept (one per left-out product)
+_NO_LINKS: frozenset[str] = frozenset()
 _DECIMALS = 4           # fits are rounded so that float noise never flips a threshold
 
 
@@ -221,39 +222,38 @@ class Fit:
         self._parameters = parameters
         self.by_kind = MappingProxyType({kind: np.array([i for i, t in enumerate(tokens) if t.startswith(kind + ":")])
                                          for kind in FIT_KINDS})
-        self._cache: dict[tuple, tuple[np.ndarray, Mapping]] = {}
+        self._cache: dict[tuple, tuple[np.ndarray, Mapping]] = {}   # leave-one-out, by products left out
         self._cooccurrence = self._npmi(counts, len(counted))
         self.matrix = self._combine(self._cooccurrence)
-        self._cache[()] = (self.matrix, self._links(self.matrix))
+        self._full = (self.matrix, self._links(self.matrix))
 
-    def without(self, product_ids) -> np.ndarray:
-        """The fit matrix with these products left out of the co-occurrence (leave-one-out checks)."""
-        return self._left_out(product_ids)[0]
-
-    def links(self, product_ids=()) -> Mapping[str, frozenset[str]]:
-        """Each token's tokens that fit it at or above the threshold, with these products left out: a
-        profile holds a handful of terms, and set look-ups on them cost less than slicing the matrix."""
-        return self._left_out(product_ids)[1]
-
-    def _left_out(self, product_ids) -> tuple[np.ndarray, Mapping]:
+    def left_out(self, product_ids=()) -> tuple[np.ndarray, Mapping[str, frozenset[str]]]:
+        """The fit matrix with these products left out of the co-occurrence (leave-one-out checks),
+        and each token's tokens that fit it at or above the threshold there: a profile holds a
+        handful of terms, and set look-ups on them cost less than slicing the matrix."""
         left_out = tuple(sorted(i for i in product_ids if i in self._counted))
-        if left_out not in self._cache:
+        if not left_out:
+            return self._full
+        found = self._cache.get(left_out)
+        if found is None:
             counts = self._counts.copy()
             for product in left_out:
                 rows = _positions(self._counted[product], self.position)
                 counts[np.ix_(rows, rows)] -= 1
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.pop(next(key for key in self._cache if key))
             matrix = self._combine(self._npmi(counts, len(self._counted) - len(left_out)))
-            self._cache[left_out] = (matrix, self._links(matrix))
-        return self._cache[left_out]
+            found = (matrix, self._links(matrix))
+            if len(self._cache) >= _CACHE_LIMIT:
+                # The oldest entry; another thread may have taken it already (gthread workers).
+                self._cache.pop(next(iter(self._cache), None), None)
+            self._cache[left_out] = found
+        return found
 
     def _links(self, matrix: np.ndarray) -> Mapping[str, frozenset[str]]:
         rows, columns = np.nonzero(matrix >= self.scoring["threshold"])
         linked: dict[str, set[str]] = {t: set() for t in self.tokens}
         for i, j in zip(rows.tolist(), columns.tolist()):
             linked[self.tokens[i]].add(self.tokens[j])
-        return MappingProxyType({t: frozenset(v) for t, v in linked.items()})
+        return MappingProxyType({t: frozenset(v) if v else _NO_LINKS for t, v in linked.items()})
 
     def counts(self, product_id: str) -> bool:
         """Whether a product counts in the co-occurrence (its verdict is not an excluded one)."""
@@ -515,8 +515,9 @@ def _foreign_domains(vocabulary, position: Mapping) -> Mapping:
 
 def _cooccurrence(products, position: Mapping, excluded: set) -> tuple[np.ndarray, dict]:
     """How many counted products hold each pair of terms (the diagonal: each term), and each counted
-    product's profile (its positions are computed again for a leave-one-out check, not kept). Pairs are counted column pair by column pair of a padded table, so a
-    100k catalog costs a few hundred bincounts, not a Python loop per pair."""
+    product's profile (its positions are computed again for a leave-one-out check, not kept). Pairs
+    are counted column pair by column pair of a padded table, so a 100k catalog costs a few hundred
+    bincounts, not a Python loop per pair."""
     counted: dict[str, ProductProfile] = {}
     for product in products:
         if product.verdict not in excluded:
@@ -541,4 +542,5 @@ def _cooccurrence(products, position: Mapping, excluded: set) -> tuple[np.ndarra
 
 def _positions(profile: ProductProfile, position: Mapping) -> list[int]:
     """A product's fit terms as matrix positions, sorted."""
-    return sorted({position[t] for kind in FIT_KINDS for code in profile.terms(kind) if (t := token(kind, code)) in position})
+    return sorted({position[t] for kind in FIT_KINDS for code in profile.terms(kind)
+                   if (t := token(kind, code)) in position})

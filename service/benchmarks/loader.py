@@ -269,8 +269,9 @@ def _segment_needs(data: dict, refs: _References) -> dict[str, SegmentNeed]:
 
 
 def _shared(shared: dict, value):
-    """One object per distinct immutable value: a large catalog repeats the same lists of codes."""
-    return shared.setdefault(value, value)
+    """One object per distinct immutable value: a large catalog repeats the same lists of codes.
+    Keyed by repr, not equality, so that a rate of 1 and one of 1.0 stay as they were written."""
+    return shared.setdefault(repr(value), value)
 
 
 def _products(entries, refs: _References, digest, source: str = "catalog.yaml",

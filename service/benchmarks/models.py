@@ -195,13 +195,14 @@ class Benchmarks:
     def family_pair_count(self, pair: tuple[str, str]) -> int:
         """How many catalog products share a pairing or one of those its family implies (UBI x NEV owners is
         seen when motor insurance x NEV owners is); kept per pairing once asked."""
-        count = self._family_pairs.get(pair)
+        count = self._family_pair_counts.get(pair)
         if count is None:
-            count = self._family_pairs[pair] = sum(self.pair_counts.get(v, 0) for v in pair_variants(pair, self.implied))
+            variants = pair_variants(pair, self.implied)
+            count = self._family_pair_counts[pair] = sum(self.pair_counts.get(v, 0) for v in variants)
         return count
 
     def __post_init__(self):
-        object.__setattr__(self, "_family_pairs", {})
+        object.__setattr__(self, "_family_pair_counts", {})
         object.__setattr__(self, "_by_id", MappingProxyType({p.id: p for p in self.products}))
         object.__setattr__(self, "_implied", family_tokens(self.vocabulary))
         reading: dict[str, list] = {}

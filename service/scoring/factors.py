@@ -75,7 +75,8 @@ def band(score: float, bands) -> str:
 
 class Explain:
     """Collects factors with their texts and evidence: the report a caller reads. `params` may be a
-    function giving them, so that a Tally (re-scoring a candidate) never builds texts it drops."""
+    function giving them, called at once (so it may read a caller's loop variables), so that a
+    Tally (re-scoring a candidate) never builds texts it drops."""
 
     explains = True
 

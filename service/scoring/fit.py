@@ -51,8 +51,7 @@ class Focus:
 def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()) -> Focus:
     """The focus of a profile; `exclude` leaves catalog products out of the co-occurrence."""
     fit = benchmarks.fit
-    matrix = fit.without(exclude) if exclude else fit.matrix
-    links = fit.links(exclude)
+    matrix, links = fit.left_out(exclude)
     threshold = fit.scoring["threshold"]
     position = fit.position
 

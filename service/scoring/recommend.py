@@ -174,8 +174,8 @@ def _candidates(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks,
         if term.lookalike:
             edit = Edit("remove", "business_model", code)
             figure = benchmarks.figures[term.lookalike["evidence"]]
-            found.setdefault(edit, _Candidate(edit, "improve", False,
-                                              partial(_cited, benchmarks, term.en, term.zh, (figure.id,), figure.section)))
+            why = partial(_cited, benchmarks, term.en, term.zh, (figure.id,), figure.section)
+            found.setdefault(edit, _Candidate(edit, "improve", False, why))
     for candidate in _additions(profile, focus, benchmarks):
         found.setdefault(candidate.edit, candidate)
     return list(found.values())

@@ -116,7 +116,7 @@ class _Baseline:
         only when a term it reads changed (not a business model); the coherent profile's
         neighbourhood from the base one when the edit only adds to it."""
         edited = [apply_edit(self.profile, edit) for edit in edits]
-        hoods = self._market(edits, edited, self.hood, self.profile)
+        hoods = self._market(edits, edited)
         foci = [self._focus(p, edit) for p, edit in zip(edited, edits)]
         focused = self._focused(edits, foci)
         differentiation, homogeneity, compliance = self.scores
@@ -128,13 +128,13 @@ class _Baseline:
                 continue
             edited_homogeneity = (homogeneity if i not in hoods else
                                   score_homogeneity(p, hoods[i], self.benchmarks, Tally()))
-            hood = focused.get(i) or _focused_hood(focus, hoods.get(i, self.hood), None, self.benchmarks,
-                                                   self.market, self.exclude)
+            hood = focused[i] if i in focused else _focused_hood(focus, hoods.get(i, self.hood), None,
+                                                                 self.benchmarks, self.market, self.exclude)
             results.append(((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.exclude),
                              edited_homogeneity, risk), focus))
         return results
 
-    def _market(self, edits, edited, hood: Neighbourhood, profile: ProductProfile) -> dict[int, Neighbourhood]:
+    def _market(self, edits, edited) -> dict[int, Neighbourhood]:
         """The neighbourhood of every edit of a market term: additions in one pass, removals anew."""
         found, additions = {}, []
         for i, (edit, p) in enumerate(zip(edits, edited)):
@@ -146,8 +146,8 @@ class _Baseline:
                 found[i] = neighbourhood(p, self.benchmarks, self.market, self.exclude, with_nearest=False)
         if additions:
             batch = [(edited[i], ADDABLE[edits[i].field], edits[i].value) for i in additions]
-            found.update(zip(additions, with_added_terms(hood, profile, batch, self.benchmarks, self.market,
-                                                         self.exclude)))
+            found.update(zip(additions, with_added_terms(self.hood, self.profile, batch, self.benchmarks,
+                                                         self.market, self.exclude)))
         return found
 
     def _focus(self, edited: ProductProfile, edit: Edit) -> Focus:

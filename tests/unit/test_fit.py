@@ -74,7 +74,7 @@ def test_catalog_cooccurrence_is_computed_at_load_and_left_out_on_request(raw):
     position = with_couples.fit.position
     assert with_couples.fit.matrix[position[pets], position[wedding]] > 0
     assert with_couples.fit.source(pets, wedding).kind == "cooccurrence"
-    assert with_couples.fit.without(["c0"])[position[pets], position[wedding]] == 0
+    assert with_couples.fit.left_out(["c0"])[0][position[pets], position[wedding]] == 0
 
 
 def test_a_typo_in_fit_yaml_names_file_entry_and_key(raw):
