@@ -109,18 +109,19 @@ def apply_edit(profile: ProductProfile, edit: Edit) -> ProductProfile:
 
 def recommend(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks, market: MarketSlice, baseline: tuple,
               measure) -> Advice:
-    """Measure every candidate at once with `measure(edits) -> [(scores, focus)]`; keep the fixes, and
-    the other moves that help (an addition only while it stays coherent), fixes first. Explanations
-    are built only for the moves listed."""
+    """Measure every candidate at once with `measure(edits, fitting) -> [scores]`, where an addition
+    offered because it fits has no scores (None) once its own focus finds it unrelated;
+    keep the fixes, and the other moves that help (an addition only while it stays coherent), fixes
+    first. Explanations are built only for the moves listed."""
     settings = benchmarks.fit.scoring["recommendations"]
     candidates = _candidates(profile, focus, benchmarks, baseline[2])
     measured, added = [], False
-    for candidate, (after, edited_focus) in zip(candidates, measure([c.edit for c in candidates])):
-        edit = candidate.edit
+    results = measure([c.edit for c in candidates], [c.fit is not None for c in candidates])
+    for candidate, after in zip(candidates, results):
+        if after is None:
+            continue
         improvement = gain(baseline, after)
         addition = candidate.fit is not None
-        if addition and (edit.field, edit.value) in edited_focus.unrelated:
-            continue
         if candidate.stage != "fix" and improvement <= 0:
             continue
         added = added or addition

@@ -109,35 +109,44 @@ class _Baseline:
     market: MarketSlice
     exclude: frozenset
 
-    def measure(self, edits: list[Edit]) -> list[tuple[tuple, Focus]]:
-        """Each edit's scores (numbers only) and focus, computing only what the edit touches: the
+    def measure(self, edits: list[Edit], fitting: list[bool]) -> list[tuple | None]:
+        """Each edit's scores (numbers only), computing only what the edit touches: the
         compliance rules that read the edited field; the market scores only when a term that places
         the product in its market changed, every addition's neighbourhood in one pass; the focus
         only when a term it reads changed (not a business model); the coherent profile's
-        neighbourhood from the base one when the edit only adds to it."""
+        neighbourhood from the base one when the edit only adds to it. An edit offered because it
+        fits (`fitting`) whose own focus finds the new term unrelated is not advised: its scores
+        are left out (None)."""
         edited = [apply_edit(self.profile, edit) for edit in edits]
-        hoods = self._market(edits, edited)
         foci = [self._focus(p, edit) for p, edit in zip(edited, edits)]
-        focused = self._focused(edits, foci)
+        dropped = {i for i, (edit, focus, fits) in enumerate(zip(edits, foci, fitting))
+                   if fits and (edit.field, edit.value) in focus.unrelated}
+        kept = [i for i in range(len(edits)) if i not in dropped]
+        hoods = self._market(edits, edited, kept)
+        focused = self._focused(edits, foci, kept)
         differentiation, homogeneity, compliance = self.scores
         results = []
         for i, (p, edit, focus) in enumerate(zip(edited, edits, foci)):
+            if i in dropped:
+                results.append(None)
+                continue
             risk = rescore_compliance(p, edit.field, compliance, self.benchmarks, self.known)
             if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
-                results.append(((differentiation, homogeneity, risk), focus))
+                results.append((differentiation, homogeneity, risk))
                 continue
             edited_homogeneity = (homogeneity if i not in hoods else
                                   score_homogeneity(p, hoods[i], self.benchmarks, Tally()))
             hood = focused[i] if i in focused else _focused_hood(focus, hoods.get(i, self.hood), None,
                                                                  self.benchmarks, self.market, self.exclude)
-            results.append(((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.exclude),
-                             edited_homogeneity, risk), focus))
+            results.append((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.exclude),
+                            edited_homogeneity, risk))
         return results
 
-    def _market(self, edits, edited) -> dict[int, Neighbourhood]:
-        """The neighbourhood of every edit of a market term: additions in one pass, removals anew."""
+    def _market(self, edits, edited, kept) -> dict[int, Neighbourhood]:
+        """The neighbourhood of every kept edit of a market term: additions in one pass, removals anew."""
         found, additions = {}, []
-        for i, (edit, p) in enumerate(zip(edits, edited)):
+        for i in kept:
+            edit, p = edits[i], edited[i]
             if edit.field not in ADDABLE:
                 continue
             if edit.action == "add":
@@ -157,13 +166,14 @@ class _Baseline:
             return self.focus
         return analyse(edited, self.benchmarks, self.exclude)
 
-    def _focused(self, edits, foci) -> dict[int, Neighbourhood]:
+    def _focused(self, edits, foci, kept) -> dict[int, Neighbourhood]:
         """The coherent profile's neighbourhood where it differs from the profile's own: the base one
         when the market terms are the base's, the base one plus the term when the edit only added it
         to the coherent profile (one pass), else anew (left to _focused_hood)."""
         base = _market_terms(self.focus.coherent)
         found, grown = {}, []
-        for i, (edit, focus) in enumerate(zip(edits, foci)):
+        for i in kept:
+            edit, focus = edits[i], foci[i]
             if not focus.unrelated:
                 continue
             terms = _market_terms(focus.coherent)
