@@ -55,7 +55,7 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
 
     hood = neighbourhood(profile, benchmarks, market, exclude)
     focus = analyse(profile, benchmarks, exclude)
-    focused = _focused_hood(focus, hood, None, benchmarks, market, exclude)
+    focused = _focused_hood(focus, hood, benchmarks, market, exclude)
     differentiation = score_differentiation(profile, focus, focused, benchmarks, Explain(benchmarks), exclude)
     homogeneity = score_homogeneity(profile, hood, benchmarks, Explain(benchmarks))
     compliance = score_compliance(profile, benchmarks, Explain(benchmarks))
@@ -84,14 +84,12 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     )
 
 
-def _focused_hood(focus: Focus, hood: Neighbourhood, reuse, benchmarks: Benchmarks, market: MarketSlice,
+def _focused_hood(focus: Focus, hood: Neighbourhood, benchmarks: Benchmarks, market: MarketSlice,
                   exclude) -> Neighbourhood:
     """The neighbourhood differentiation reads: the profile's own when nothing is unrelated, else the
-    coherent profile's (`reuse`: a focus and its neighbourhood with the same market terms)."""
+    coherent profile's (a candidate edit reuses or grows the base one where it can: _Baseline._focused)."""
     if not focus.unrelated:
         return hood
-    if reuse is not None and reuse[0].unrelated:
-        return reuse[1]
     return neighbourhood(focus.coherent, benchmarks, market, exclude, with_nearest=False)
 
 
@@ -131,13 +129,13 @@ class _Baseline:
                 results.append(None)
                 continue
             risk = rescore_compliance(p, edit.field, compliance, self.benchmarks, self.known)
-            if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
+            if _compliance_only(edit):
                 results.append((differentiation, homogeneity, risk))
                 continue
             edited_homogeneity = (homogeneity if i not in hoods else
                                   score_homogeneity(p, hoods[i], self.benchmarks, Tally()))
-            hood = focused[i] if i in focused else _focused_hood(focus, hoods.get(i, self.hood), None,
-                                                                 self.benchmarks, self.market, self.exclude)
+            hood = focused[i] if i in focused else _focused_hood(focus, hoods.get(i, self.hood), self.benchmarks,
+                                                                 self.market, self.exclude)
             results.append((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.exclude),
                             edited_homogeneity, risk))
         return results
@@ -162,7 +160,7 @@ class _Baseline:
     def _focus(self, edited: ProductProfile, edit: Edit) -> Focus:
         if edit.field == "business_model":
             return replace(self.focus, coherent=replace(self.focus.coherent, business_model=edited.business_model))
-        if edit.field.startswith("compliance.") and edit.field != "compliance.data_sources":
+        if _compliance_only(edit):
             return self.focus
         return analyse(edited, self.benchmarks, self.exclude)
 
@@ -187,6 +185,11 @@ class _Baseline:
             found.update(zip(grown, with_added_terms(self.focused, self.focus.coherent, batch, self.benchmarks,
                                                      self.market, self.exclude)))
         return found
+
+
+def _compliance_only(edit: Edit) -> bool:
+    """An edit that changes compliance facts only (data sources also tie a product's core together)."""
+    return edit.field.startswith("compliance.") and edit.field != "compliance.data_sources"
 
 
 def _market_terms(profile: ProductProfile) -> tuple:
