@@ -40,6 +40,7 @@ PROBLEM_TYPES = {p.slug: p for p in (
     ProblemType("internal-error", 500, "Internal error"),
     ProblemType("benchmark-data-invalid", 500, "Benchmark data invalid"),
     ProblemType("catalog-store-unavailable", 503, "Catalog store unavailable"),
+    ProblemType("deadline-exceeded", 503, "Request took too long"),
     ProblemType("http-error", 0, "HTTP error"),
 )}
 
@@ -136,3 +137,9 @@ class CatalogUnavailable(ServiceError):
     """Registered catalogs cannot be read or written right now (their store is away)."""
 
     problem = PROBLEM_TYPES["catalog-store-unavailable"]
+
+
+class DeadlineExceeded(ServiceError):
+    """A request ran past its deadline; answered before the server would kill the worker."""
+
+    problem = PROBLEM_TYPES["deadline-exceeded"]

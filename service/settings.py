@@ -28,6 +28,9 @@ class Settings:
     answer_cache_size: int = 1024
     # Larger bodies get a 413 problem; field limits live in the API schemas (and so in openapi.yaml).
     max_body_bytes: int = 4 * 1024 * 1024
+    # Wall-clock seconds a request may run before it is answered 503 (0: no deadline); below
+    # gunicorn's worker timeout (GUNICORN_TIMEOUT, 30 s), so the app answers before the worker is killed.
+    request_deadline_seconds: float = 20.0
     batch_max_items: int = 1000
     # Access control, off while no key is configured: "name:role:sha256-of-key" entries separated by
     # commas (DIFFSCORE_API_KEYS) or one per line in a file (DIFFSCORE_API_KEYS_FILE).

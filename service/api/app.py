@@ -18,7 +18,7 @@ from service.errors import BadRequest, PayloadTooLarge, ServiceError, Unsupporte
 from service.scoring import MODEL_VERSION
 from service.settings import Settings
 from service.vocabulary import TermFinder
-from service.api import cors, errors, nullable, observability, security
+from service.api import cors, deadline, errors, nullable, observability, security
 from service.api.context import Services, services
 from service.api.json import OrjsonProvider
 from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy, white_space
@@ -109,7 +109,8 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
                            "(DIFFSCORE_API_KEYS or DIFFSCORE_API_KEYS_FILE): refusing to serve an open API")
     observability.record_build_info(MODEL_VERSION, benchmarks.version)
 
-    # hooks: identity first, so that rate limits count per key
+    # hooks: the deadline around everything, then identity, so that rate limits count per key
+    deadline.install(app, settings.request_deadline_seconds)
     app.before_request(observability.start_timer)
     app.before_request(_assign_request_id)
     app.before_request(partial(security.authenticate, keys))

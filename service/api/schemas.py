@@ -6,7 +6,7 @@ from webargs.fields import DelimitedList
 from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PROFILE_FIELDS, VERDICTS, ProfileField
 from service.profile_rows import split_terms
 from service.vocabulary.profiles import READINGS
-from service.vocabulary.scalars import RATE_ACCEPTED, read_rate
+from service.vocabulary.scalars import RATE_ACCEPTED, RATE_MAX_CHARS, read_rate
 
 # Limits a consultant can see in the docs; the app enforces the configured ones (Settings).
 LIST_MAX = 50
@@ -79,7 +79,7 @@ def _input_field(spec: ProfileField):
                                               "'ISO 27001' or '申请中'."})
     return Rate(load_default=None, allow_none=True, metadata={
         "description": spec.description + f" Written as {RATE_ACCEPTED}.",
-        "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 40}], "example": "24%"})
+        "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": RATE_MAX_CHARS}], "example": "24%"})
 
 
 def _output_field(spec: ProfileField):

@@ -21,8 +21,11 @@ from service.vocabulary.terms import Vocabulary, loose, normalise
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|percent)")
+# Starts only where a number starts, so a run of digits is tried once, not from each of its digits.
+_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|％|percent)")
 _MAX_WORDS = 5
+# How far back a negation is looked for: a sentence break or the negation windows end it well before.
+_LOOKBACK = 200
 _FILE = Path(__file__).with_name("extraction.yaml")
 
 
@@ -104,7 +107,8 @@ class TermFinder:
         for hit in self._pattern.finditer(folded):
             start, end = origin[hit.start()], origin[hit.end() - 1] + 1
             spans += [(start, end, kind, code) for kind, code in self._chinese[hit.group()]]
-        words = _words(text)
+        spaced = _spaced(text)
+        words = _words(spaced)
         for i in range(len(words)):
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
                 joined = " ".join(w[2] for w in words[i:i + n])
@@ -112,7 +116,7 @@ class TermFinder:
                 spans += [(words[i][0], words[i + n - 1][1], kind, code) for kind, code in found]
         found: dict[tuple[str, str], Match] = {}
         for kind, code, phrase, start in _outermost(spans, text):
-            negated = kind != "domain" and (_negated(text, start) or _free_of(text, start + len(phrase)))
+            negated = kind != "domain" and (_negated(text, spaced, start) or _free_of(text, start + len(phrase)))
             # Each term once, where it is mentioned as present if it ever is ("not a bank ... a partner bank").
             if (kind, code) not in found or (found[kind, code].negated and not negated):
                 found[kind, code] = Match(kind, code, phrase, start, KIND_FIELDS[kind], *self._labels[kind, code],
@@ -155,30 +159,36 @@ class TermFinder:
         for cue, domain in self._cues_zh:
             for _ in range(folded.count(cue)):
                 vote(domain, weights["cue"], cue)
-        for _, _, word in _words(rest):
+        for _, _, word in _words(_spaced(rest)):
             if word in self._cues_en:
                 vote(self._cues_en[word], weights["cue"], word)
         if not votes:
             return None, "no domain, service or cue word found: send `domain`"
-        best = max(votes, key=lambda d: (votes[d], -min(text.lower().find(p.lower()) % (len(text) + 1)
-                                                         for p in why[d])))
+        lower = text.lower()
+        best = max(votes, key=lambda d: (votes[d], -min(lower.find(p.lower()) % (len(text) + 1)
+                                                         for p in dict.fromkeys(why[d]))))
         return best, f"from {', '.join(dict.fromkeys(why[best]))}"
 
 
-def _words(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_spaced(text))]
+def _words(spaced: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(spaced)]
 
 
-def _negated(text: str, start: int) -> bool:
-    """Whether a negation word stands just before `start`, in the same sentence."""
-    before = text[:start]
-    for brk in CUES["sentence_breaks"]:
-        before = before.rpartition(brk)[2]
-    zh = before[-CUES["negation_window_zh"]:]
+_NEGATION_EN = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(n) for n in CUES["negations_en"]) + r")(?=\s|$)")
+_BREAKS = re.compile("[" + re.escape(CUES["sentence_breaks"]) + "]")
+
+
+def _negated(text: str, spaced: str, start: int) -> bool:
+    """Whether a negation word stands just before `start`, in the same sentence (`spaced` is the
+    text as _spaced folds it). Looks back a bounded stretch, so reading a text stays linear."""
+    low = max(0, start - _LOOKBACK)
+    breaks = [m.end() for m in _BREAKS.finditer(text, low, start)]
+    low = breaks[-1] if breaks else low
+    zh = text[max(low, start - CUES["negation_window_zh"]):start]
     if any(n in zh for n in CUES["negations_zh"]):
         return True
-    words = " ".join(_spaced(before).split()[-CUES["negation_window_en"]:])
-    return any(re.search(rf"(^|\s){re.escape(n)}(\s|$)", words) for n in CUES["negations_en"])
+    words = " ".join(spaced[low:start].split()[-CUES["negation_window_en"]:])
+    return _NEGATION_EN.search(words) is not None
 
 
 def _free_of(text: str, end: int) -> bool:
@@ -225,6 +235,12 @@ def _spaced(text: str) -> str:
 def _outermost(spans, text: str) -> list[tuple[str, str, str, int]]:
     """Drops matches inside a longer one, in order of appearance; a term may appear more than once."""
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    kept = [s for s in spans
-            if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
+    # One sweep (not every pair): a span sits inside a longer one when a span that starts earlier ends
+    # at or after its end, or one that starts with it ends later.
+    kept, earlier_end, group_start, group_end = [], -1, None, -1
+    for span in spans:
+        if span[0] != group_start:
+            earlier_end, group_start, group_end = max(earlier_end, group_end), span[0], span[1]
+        if earlier_end < span[1] and group_end <= span[1]:
+            kept.append(span)
     return list(dict.fromkeys((kind, code, text[start:end], start) for start, end, kind, code in kept))
