@@ -224,6 +224,10 @@ class NearestSchema(Schema):
     verdict = fields.String(allow_none=True)
     similarity = fields.Float()
     shared = fields.List(fields.String(), metadata={"description": "Terms shared, as kind:code."})
+    archetype = fields.Boolean(metadata={
+        "description": "A look-alike pattern of the market model (market.yaml), not a named product."})
+    products = fields.Integer(metadata={
+        "description": "How many of the market's products it stands for: 1 for a named product."})
 
 
 class EffectSchema(Schema):
@@ -377,6 +381,9 @@ class BenchmarkSchema(Schema):
     sections = fields.List(fields.String())
     outcomes = fields.List(fields.Nested(OutcomeSchema))
     profile = fields.Nested(ProfileOutSchema)
+    archetype = fields.Boolean(metadata={
+        "description": "A look-alike pattern of the market model (market.yaml), not a named product."})
+    size = fields.Integer(metadata={"description": "How many of the market's products it stands for."})
 
 
 class BenchmarkQuerySchema(Schema):

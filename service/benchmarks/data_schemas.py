@@ -244,9 +244,51 @@ class SegmentNeedSchema(Strict):
     zh = Text(required=True)
 
 
+class _Sized(Strict):
+    """A part of the market with where its size comes from: report figures, and the reasoning where
+    the report gives no split (loader: a size must cite a section and figures or an estimate)."""
+
+    share = Number(low=0, high=1, open_low=True, required=True)
+    section = Section(required=True)
+    figures = codes(required=True)
+    estimate = Text()
+
+
+class CommoditySchema(Strict):
+    technology = codes(required=True)
+    section = Section(required=True)
+    figures = codes(required=True)
+    en = Text(required=True)
+    zh = Text(required=True)
+
+
+class ArchetypeSchema(_Sized):
+    """A mainstream look-alike pattern of one domain: what a product of that kind carries."""
+
+    id = Text(required=True)
+    name = Nested(Bilingual, required=True)
+    domain = Text(required=True)
+    tech_stack = codes()
+    scenarios = codes()
+    target_segments = codes()
+    business_model = codes()
+    partners = codes()
+    compliance = Nested(Strict.from_dict({"licenses": codes(), "data_sources": codes(), "privacy_controls": codes()},
+                                         name="ArchetypeCompliance"))
+
+
+class MarketModelSchema(Strict):
+    products_total = Nested(Strict.from_dict({"figure": Text(required=True)}, name="ProductsTotal"), required=True)
+    domains = Dict(keys=Text(), values=Nested(_Sized), required=True)
+    commodity_technologies = Nested(CommoditySchema, required=True)
+    common_share = Number(low=0, high=1, open_low=True, required=True)
+    archetypes = List(Nested(ArchetypeSchema), required=True)
+
+
 class MarketSchema(Strict):
     figures = Dict(keys=Text(), values=Nested(FigureSchema), required=True)
     segment_needs = Dict(keys=Text(), values=Nested(SegmentNeedSchema), required=True)
+    market_model = Nested(MarketModelSchema, required=True)
 
 
 # --- catalog.yaml / catalog.jsonl / callers' catalogs ---------------------------------------------
@@ -379,6 +421,8 @@ class SimilaritySchema(Strict):
     kind_weights = Nested(Strict.from_dict({k: Number(low=0, required=True) for k in SIMILARITY_KINDS},
                                            name="KindWeights"), required=True)
     idf_floor = Number(low=0, required=True)
+    archetype_extra_weight = Number(low=0, high=1, required=True)
+    lookalike_power = Number(low=0, required=True)
     neighbour_threshold = Number(low=0, high=1, required=True)
     nearest_k = Count(required=True)
 
@@ -398,8 +442,9 @@ class CrowdingSchema(Strict):
 _POINTS = {"points": Number}
 _CAPPED = {"points": Number, "max_count": Count}
 HomogeneitySchema = factors("HomogeneitySchema", {
-    "neighbour_density": factor("count", "density", points_per_neighbour=Number, cap=Number),
+    "neighbour_density": factor("rivals", "count", "density", points_per_tenfold=Number, cap=Number),
     "homogeneous_neighbour": factor("label", "similarity", **_POINTS),
+    "lookalike_archetype": factor("label", "similarity", "products", **_POINTS),
     "lookalike_pattern": factor("label", **_POINTS),
     "no_scenario": factor(**_POINTS),
     "generic_scenarios_only": factor(**_POINTS),
@@ -407,6 +452,7 @@ HomogeneitySchema = factors("HomogeneitySchema", {
     "tech_without_scenario": factor(**_POINTS),
     "distinctive_technology": factor("label", **_CAPPED, max_rivals_using=Count),
     "ecosystem_partner": factor("label", **_CAPPED),
+    "diversified_revenue": factor("label", **_POINTS),
 }, crowding=Nested(CrowdingSchema, required=True))
 
 DifferentiationSchema = factors("DifferentiationSchema", {
@@ -421,7 +467,7 @@ DifferentiationSchema = factors("DifferentiationSchema", {
     "segment_miss": factor("label", "need", **_CAPPED),
     "diversified_revenue": factor("label", **_POINTS, models=codes),
     "lookalike_pattern": factor("label", **_POINTS),
-    "neighbour_density": factor("count", points_per_neighbour=Number, cap=Number),
+    "neighbour_density": factor("count", "rivals", points_per_tenfold=Number, cap=Number),
 })
 
 

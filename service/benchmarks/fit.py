@@ -216,6 +216,12 @@ class Fit:
         self._counts = counts
         self._counted = counted                 # product id -> its profile (counted products)
         self._parents = parents                 # position -> ancestor positions, nearest first
+        members: dict[str, list[str]] = {}
+        for position, above in parents.items():
+            for parent in above:
+                members.setdefault(tokens[parent], []).append(tokens[position])
+        # umbrella token -> its members' tokens: an umbrella (AI, big data) fits where a member does
+        self.members = MappingProxyType({t: tuple(sorted(m)) for t, m in members.items()})
         # A family member that names its own domains (vocabulary domains:) inherits no fit with the
         # others: agricultural insurance is insurance even though farming fits lending.
         self._foreign_domains = foreign_domains   # member position -> positions of the other domains
@@ -345,9 +351,12 @@ def _stronger(found: FitSource | None, other: FitSource | None, share: float, vi
 
 # --- building --------------------------------------------------------------------------------------
 
-def build_fit(data, vocabulary, figures: Mapping, needs: Mapping, rules, products, report_ids) -> Fit:
+def build_fit(data, vocabulary, figures: Mapping, needs: Mapping, rules, products, report_ids,
+              commodity=frozenset()) -> Fit:
     """Validate fit.yaml against its schema and the other files, and build the fit matrix.
-    `report_ids`: the report's case ids (None when the report's cases are left out)."""
+    `report_ids`: the report's case ids (None when the report's cases are left out); `commodity`:
+    the market model's off-the-shelf technologies (codes), generic like the channels: they neither
+    tie a product together nor count as its technology."""
     problems = CHECK.problems(data)
     if problems:
         _raise(problems)
@@ -398,7 +407,8 @@ def build_fit(data, vocabulary, figures: Mapping, needs: Mapping, rules, product
     return Fit(
         tokens, static, MappingProxyType(sources), counts, MappingProxyType(counted),
         MappingProxyType(_ancestors(vocabulary, position)), _foreign_domains(vocabulary, position), freeze(parameters),
-        frozenset(generic | _flagged_generic(vocabulary)), frozenset(broad), red_lines,
+        frozenset(generic | _flagged_generic(vocabulary) | {token("technology", c) for c in commodity}),
+        frozenset(broad), red_lines,
         Cited(data["red_lines"]["section"], data["red_lines"]["en"], data["red_lines"]["zh"]), actions,
         freeze(data["scoring"]),
     )

@@ -9,6 +9,7 @@ import hashlib
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -23,6 +24,7 @@ from service.benchmarks.models import (
     BenchmarkProduct,
     Conditions,
     Figure,
+    MarketModel,
     Outcome,
     Relief,
     Edit,
@@ -31,6 +33,7 @@ from service.benchmarks.models import (
     combination_pairs,
     freeze,
     family_tokens,
+    profile_features,
 )
 from service.benchmarks.fit import build_fit
 from service.benchmarks.index import CatalogIndex
@@ -144,7 +147,13 @@ def build_benchmarks(raw: dict, catalog_entries=None, custom=None) -> Benchmarks
     report_ids = None if isinstance(catalog_entries, tuple) and not catalog_entries else {p.id for p in products}
     _check_weights(weights, refs, report_ids)
     problems.raise_if_any()
-    pair_counts = Counter(pair for p in products for pair in combination_pairs(p.profile))
+    market_model, archetypes = _market_model(market["market_model"], refs)
+    products += archetypes
+    problems.raise_if_any()
+    pair_counts = Counter()
+    for p in products:
+        for pair in combination_pairs(p.profile):
+            pair_counts[pair] += p.size
     return Benchmarks(
         version="bm-" + digest.hexdigest()[:12],
         vocabulary=vocabulary,
@@ -155,9 +164,12 @@ def build_benchmarks(raw: dict, catalog_entries=None, custom=None) -> Benchmarks
         reliefs=reliefs,
         weights=freeze(weights),
         pair_counts=MappingProxyType(dict(pair_counts)),
+        market=market_model,
         index=CatalogIndex.build(products, weights["similarity"]["kind_weights"], weights["similarity"]["idf_floor"],
-                                 family_tokens(vocabulary)),
-        fit=build_fit(raw["fit.yaml"], vocabulary, refs.figures, needs, rules, products, report_ids),
+                                 family_tokens(vocabulary), weights["similarity"]["archetype_extra_weight"],
+                                 {f"technology:{c}" for c in market_model.commodity}),
+        fit=build_fit(raw["fit.yaml"], vocabulary, refs.figures, needs, rules, products, report_ids,
+                      market_model.commodity),
     )
 
 
@@ -315,6 +327,59 @@ def _products(entries, refs: _References, digest, source: str = "catalog.yaml",
         ))
     _check_unique(source, ids, refs.problems)
     return products
+
+
+def _market_model(data: dict, refs: _References) -> tuple[MarketModel, list[BenchmarkProduct]]:
+    """Each domain's estimated products (total x share) and the archetypes standing for their share of
+    it; every size cites its figures, and an estimate says its reasoning where no figure splits it."""
+    where = "market.yaml: market_model"
+    total = refs.figures.get(data["products_total"]["figure"])
+    if total is None:
+        refs.problems.add(where, f"products_total.figure {data['products_total']['figure']!r} names no market figure")
+        total = Figure("", 0, "", "", "", "")
+    products = {}
+    for domain, entry in data["domains"].items():
+        refs.code(f"{where}.domains.{domain}", "key", "domain", domain)
+        refs.evidence(f"{where}.domains.{domain}", "figures", entry["figures"])
+        products[domain] = round(total.value * entry["share"])
+    for term in refs.vocabulary.terms("domain"):
+        if term.code not in products:
+            refs.problems.add(f"{where}.domains", f"no size for the domain {term.code!r}")
+    commodity = data["commodity_technologies"]
+    refs.evidence(f"{where}.commodity_technologies", "figures", commodity["figures"])
+    model = MarketModel(
+        products=MappingProxyType(products),
+        commodity=frozenset(refs.codes(f"{where}.commodity_technologies", "technology", "technology",
+                                       commodity["technology"])),
+        commodity_label=(commodity["en"], commodity["zh"]), common_share=data["common_share"])
+    archetypes, shares = [], Counter()
+    for i, entry in enumerate(data["archetypes"]):
+        here = f"{where}.archetypes[{i}] (id={entry['id']})"
+        refs.evidence(here, "figures", entry["figures"])
+        if "estimate" not in entry and not entry["figures"]:
+            refs.problems.add(here, "a share must cite figures or say its estimate")
+        domain = refs.code(here, "domain", "domain", entry["domain"]) or ""
+        shares[domain] += entry["share"]
+        compliance = entry.get("compliance", {})
+        terms = {name: refs.codes(here, path, kind, (compliance if inner else entry).get(name, ()))
+                 for path, name, inner, kind in _LAYOUT if kind and name in (compliance if inner else entry)}
+        top = {k: v for k, v in terms.items() if k not in compliance}
+        inner = {k: v for k, v in terms.items() if k in compliance}
+        archetypes.append(BenchmarkProduct(
+            id=entry["id"], name_en=entry["name"]["en"], name_zh=entry["name"]["zh"], verdict="homogeneous",
+            sections=(entry["section"],), outcomes=(),
+            profile=ProductProfile(domain=domain, name=entry["name"]["en"], compliance=Compliance(**inner), **top),
+            size=max(1, round(products.get(domain, 0) * entry["share"])), archetype=True))
+    typical: dict[str, set] = {}
+    implied = family_tokens(refs.vocabulary)
+    for archetype in archetypes:
+        typical.setdefault(archetype.profile.domain, set()).update(profile_features(archetype.profile, implied))
+    model = replace(model, typical=MappingProxyType({d: frozenset(t) for d, t in typical.items()}))
+    for domain, share in shares.items():
+        if share > 1:
+            refs.problems.add(f"{where}.archetypes", f"the archetypes of {domain} add up to {share:g} of its products")
+    _check_unique("market.yaml: archetypes", [a.id for a in archetypes], refs.problems)
+    return model, archetypes
 
 
 def _conditions(where: str, key: str, tests: dict, refs: _References) -> Conditions:

@@ -1,4 +1,8 @@
-"""The market slice a profile competes in: the benchmark look-up worth caching and sharing."""
+"""The market slice a profile competes in: the benchmark look-up worth caching and sharing.
+
+It is the one notion of "common in this market" every factor reads: how many of the domain's
+products carry a term, archetypes counted by the number of products they stand for (market.yaml
+market_model) and catalog products one each, against the domain's estimated number of products."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -8,18 +12,20 @@ from service.benchmarks.models import Benchmarks, profile_features
 
 @dataclass(frozen=True)
 class MarketSlice:
-    """What the catalog says about one domain's market: which terms its products use."""
+    """What the market model and the catalog say about one domain: which terms its products use."""
 
     domain: str
-    term_counts: dict       # how many products of this market use each term
-    leader_terms: dict      # the same, counting only products the report calls differentiated
+    term_counts: dict       # how many products of this market use each term (archetypes by size)
+    products: int           # the domain's estimated number of products
+    common_from: float      # from this many products a term is common here
 
     def to_dict(self) -> dict:
-        return {"domain": self.domain, "term_counts": dict(self.term_counts), "leader_terms": dict(self.leader_terms)}
+        return {"domain": self.domain, "term_counts": dict(self.term_counts), "products": self.products,
+                "common_from": self.common_from}
 
     @classmethod
     def from_dict(cls, data: dict) -> "MarketSlice":
-        return cls(data["domain"], dict(data["term_counts"]), dict(data["leader_terms"]))
+        return cls(data["domain"], dict(data["term_counts"]), data["products"], data["common_from"])
 
     def users(self, tok: str, benchmarks: Benchmarks, exclude=frozenset()) -> int:
         """How many products of this market use a term, leaving the excluded ones out."""
@@ -27,14 +33,17 @@ class MarketSlice:
                        and tok in profile_features(benchmarks.by_id[i].profile, benchmarks.implied))
         return self.term_counts.get(tok, 0) - left_out
 
+    def common(self, tok: str) -> bool:
+        """Whether enough of this market's products carry the term that it sets no product apart."""
+        return self.term_counts.get(tok, 0) >= self.common_from
+
 
 def build_slice(benchmarks: Benchmarks, domain: str) -> MarketSlice:
     """Computed on a cache miss; the result depends only on (benchmark version, domain)."""
-    terms, leaders = Counter(), Counter()
+    terms = Counter()
     for product in benchmarks.products:
         if product.profile.domain == domain:
-            features = profile_features(product.profile, benchmarks.implied)
-            terms.update(features)
-            if product.verdict == "differentiated":
-                leaders.update(features)
-    return MarketSlice(domain, dict(sorted(terms.items())), dict(sorted(leaders.items())))
+            for feature in profile_features(product.profile, benchmarks.implied):
+                terms[feature] += product.size
+    return MarketSlice(domain, dict(sorted(terms.items())), benchmarks.market.products.get(domain, 0),
+                       benchmarks.market.common_from(domain))

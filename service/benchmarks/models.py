@@ -1,6 +1,6 @@
 """Plain, immutable types for the benchmark data; no I/O here, so the scoring core may use them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
@@ -79,6 +79,9 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class BenchmarkProduct:
+    """A catalog product, or a market archetype (market.yaml): a look-alike pattern that stands for
+    `size` products in similarity, prevalence and crowding, so the market is more than its highlights."""
+
     id: str
     name_en: str
     name_zh: str
@@ -86,6 +89,25 @@ class BenchmarkProduct:
     sections: tuple[str, ...]
     outcomes: tuple[Outcome, ...]
     profile: ProductProfile
+    size: int = 1
+    archetype: bool = False
+
+
+@dataclass(frozen=True)
+class MarketModel:
+    """The market beyond the catalog (market.yaml market_model): each domain's estimated number of
+    products, the off-the-shelf technologies no product is set apart by, and the share of a
+    domain's products from which a term or pairing is common."""
+
+    products: Mapping[str, int]
+    commodity: frozenset[str]           # technology codes
+    commodity_label: tuple[str, str]    # en, zh
+    common_share: float
+    typical: Mapping[str, frozenset[str]] = field(default_factory=dict)   # domain -> tokens its archetypes carry
+
+    def common_from(self, domain: str) -> float:
+        """How many products of a domain make a term common there (at least two: one is no pattern)."""
+        return max(2.0, self.common_share * self.products.get(domain, 0))
 
 
 @dataclass(frozen=True)
@@ -174,7 +196,8 @@ class Benchmarks:
     rules: tuple[Rule, ...]
     reliefs: tuple[Relief, ...]
     weights: Mapping
-    pair_counts: Mapping[tuple[str, str], int]
+    pair_counts: Mapping[tuple[str, str], int]     # products (archetypes by size) with each pairing
+    market: MarketModel
     index: "CatalogIndex"
     fit: "Fit"                          # which terms belong together (fit.yaml + catalog co-occurrence)
 
@@ -193,8 +216,8 @@ class Benchmarks:
         return self._implied
 
     def family_pair_count(self, pair: tuple[str, str]) -> int:
-        """How many catalog products share a pairing or one of those its family implies (UBI x NEV owners is
-        seen when motor insurance x NEV owners is); kept per pairing once asked."""
+        """How many market products share a pairing or one of those its family implies (UBI x NEV owners is
+        seen when motor insurance x NEV owners is), archetypes counted by size; kept once asked."""
         count = self._family_pair_counts.get(pair)
         if count is None:
             variants = pair_variants(pair, self.implied)

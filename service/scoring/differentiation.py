@@ -1,16 +1,24 @@
 """Differentiation: how far the technology x scenario x segment combination stands apart, counting
 only what hangs together (service/scoring/fit.py): an item unrelated to the product's core earns
-nothing and costs the focus penalty, so an unrelated addition never raises the score (7.1.3)."""
+nothing and costs the focus penalty, so an unrelated addition never raises the score (7.1.3).
 
-from service.benchmarks.models import Benchmarks, combination_pairs, pair_variants
+"Apart" is against the whole market (market.yaml market_model): a pairing its archetypes carry is
+not rare, a commodity technology is no technology here (focus.generic holds them), a vertical
+scenario or partner most products have earns nothing, and look-alikes dilute on a log scale."""
+
+import math
+
+from service.benchmarks.market import MarketSlice
+from service.benchmarks.models import Benchmarks, combination_pairs, pair_variants, token
 from service.profile import ProductProfile
 from service.scoring.factors import term_label, users_of
 from service.scoring.fit import Focus
+from service.scoring.homogeneity import lookalike_params, uncommon_partners, uncommon_verticals
 from service.scoring.neighbours import Neighbourhood
 
 
 def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbourhood, benchmarks: Benchmarks, out,
-                          exclude=frozenset()):
+                          market: MarketSlice, exclude=frozenset()):
     """`hood` is the neighbourhood of `focus.coherent`: unrelated items do not set a product apart."""
     weights = benchmarks.weights["differentiation"]
     fitted = benchmarks.fit.scoring
@@ -18,7 +26,11 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     vocabulary = benchmarks.vocabulary
     add = lambda key, points, **kw: out.add(key, points, weights[key], **kw)  # noqa: E731
     kept = focus.coherent
-    technologies = tuple(c for c in kept.tech_stack if c not in focus.generic)
+    # A technology most of this market's products carry (AI risk control for a lender) is no more a
+    # differentiator than a channel: the one notion of common (market.MarketSlice.common).
+    plain = (*focus.generic, *sorted(c for c in kept.tech_stack if c not in focus.generic
+                                     and market.common(token("technology", c))))
+    technologies = tuple(c for c in kept.tech_stack if c not in plain)
 
     pairs = combination_pairs(kept, technologies)
     if pairs:
@@ -33,7 +45,7 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     for code in [c for c in hood.rare_technologies if c in technologies][: w["max_count"]]:
         add("distinctive_technology", w["points"], params={"label": term_label(benchmarks, "technology", code)},
             field="tech_stack", value=code, product_ids=users_of(benchmarks, "technology", code))
-    verticals = sorted(c for c in kept.scenarios if vocabulary.term("scenario", c).vertical)
+    verticals = uncommon_verticals(kept.scenarios, benchmarks, market)
     for code in verticals[: weights["vertical_scenario"]["max_count"]]:
         add("vertical_scenario", weights["vertical_scenario"]["points"],
             params={"label": term_label(benchmarks, "scenario", code)}, field="scenarios", value=code,
@@ -42,13 +54,14 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
         add("tech_scenario_synergy", weights["tech_scenario_synergy"]["points"])
     elif technologies:
         add("tech_without_scenario", weights["tech_without_scenario"]["points"])
-    elif focus.generic:
+    elif plain:
         w = fitted["generic_channel_only"]
         out.add("generic_channel_only", w["points"], w, sections=w["sections"], field="tech_stack",
-                value=focus.generic[0], params={"label": _labels(benchmarks, "technology", focus.generic)})
+                value=plain[0], params={"label": _labels(benchmarks, "technology", plain)})
     else:
         add("no_technology", weights["no_technology"]["points"])
-    for code in sorted(kept.partners)[: weights["ecosystem_partner"]["max_count"]]:
+    partners = uncommon_partners(kept.partners, benchmarks, market)
+    for code in partners[: weights["ecosystem_partner"]["max_count"]]:
         add("ecosystem_partner", weights["ecosystem_partner"]["points"],
             params={"label": term_label(benchmarks, "partner", code)}, field="partners", value=code,
             product_ids=users_of(benchmarks, "partner", code))
@@ -66,8 +79,8 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
                 product_ids=users_of(benchmarks, "business_model", code))
     if hood.rival_count:
         w = weights["neighbour_density"]
-        add("neighbour_density", max(w["points_per_neighbour"] * hood.density, w["cap"]),
-            params={"count": hood.rival_count}, product_ids=hood.rivals)
+        add("neighbour_density", max(w["points_per_tenfold"] * math.log10(1 + hood.density), w["cap"]),
+            params=lambda: lookalike_params(hood), product_ids=hood.rivals)
     _focus(focus, benchmarks, out)
     return out.finish(domain["differentiation_base"], benchmarks.weights["bands"])
 

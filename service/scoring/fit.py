@@ -61,6 +61,13 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
     def fits(items: list[str], anchors: list[str]) -> list[bool]:
         return [not links[t].isdisjoint(anchors) for t in items]
 
+    def family_fits(items: list[str], anchors: list[str]) -> list[bool]:
+        """A technology fits where it or one of its members does: AI and big data fit pet cover
+        because AI pricing on clinic data does (3.3.2)."""
+        return [not links[t].isdisjoint(anchors) or any(not links[m].isdisjoint(anchors)
+                                                        for m in fit.members.get(t, ()))
+                for t in items]
+
     scenarios = tokens("scenario", profile.scenarios)
     technologies = [t for t in tokens("technology", profile.tech_stack) if t not in fit.generic]
     partners = tokens("partner", profile.partners)
@@ -83,14 +90,18 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
     coherent_partners = [p for p, ok in zip(partners, fits(partners, ties)) if ok]
     if coherent_scenarios:
         tech_ties = coherent_scenarios + segments + coherent_partners + data + domain
-        coherent_technologies = [t for t, ok in zip(technologies, fits(technologies, tech_ties)) if ok]
+        coherent_technologies = [t for t, ok in zip(technologies, family_fits(technologies, tech_ties)) if ok]
     else:
         coherent_technologies = technologies
     kept = {"scenario": set(coherent_scenarios), "partner": set(coherent_partners),
             "technology": set(coherent_technologies)}
+    # What the domain's ordinary products carry (market.yaml archetypes) is part of what the product
+    # is, never spread: a payment firm's merchants, a fund app's fund houses, a lender's credit bureau.
+    typical = benchmarks.market.typical.get(profile.domain, frozenset())
     unrelated = tuple((name, code) for name, kind in JUDGED for code in sorted(profile.terms(kind))
                       if token(kind, code) in position and token(kind, code) not in kept[kind]
-                      and token(kind, code) not in fit.generic and token(kind, code) not in fit.broad)
+                      and token(kind, code) not in fit.generic and token(kind, code) not in fit.broad
+                      and token(kind, code) not in typical)
     dropped = {(name, code) for name, code in unrelated}
     coherent = replace(profile, **{name: tuple(c for c in profile.terms(kind) if (name, c) not in dropped)
                                    for name, kind in JUDGED}) if dropped else profile

@@ -26,11 +26,15 @@ class Neighbour:
 
 @dataclass(frozen=True, eq=False)
 class Neighbourhood:
+    """Rivals are same-market products above the similarity threshold; an archetype counts as the
+    products it stands for, so `lookalikes` and `density` speak of the market, not of the catalog."""
+
     nearest: tuple[Neighbour, ...]
     rivals: tuple[str, ...]            # ids of the closest same-market products above the threshold
-    rival_count: int
-    density: float                      # sum of the rivals' similarities
-    effective_rivals: float             # 1/HHI of the rivals' similarity shares
+    rival_count: int                    # catalog products and archetypes among the rivals (rows)
+    lookalikes: int                     # the market products those rows stand for
+    density: float                      # expected look-alikes: the rivals' look-alike weights x sizes
+    effective_rivals: float             # 1/HHI of the rivals' look-alike shares, archetypes by size
     closest_homogeneous: Neighbour | None
     rare_technologies: tuple[str, ...]
     rival_rows: np.ndarray              # every rival, for with_added_terms
@@ -113,8 +117,12 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
     threshold = benchmarks.weights["similarity"]["neighbour_threshold"]
     in_market = (index.domain_of[rows] == _domain_row(profile.domain, index)) & (similarity >= threshold)
     rival_rows, rival_sims = rows[in_market], similarity[in_market]
-    total = float(rival_sims.sum())
-    squares = float((rival_sims ** 2).sum())
+    sizes = index.size[rival_rows]
+    # How much of a look-alike each rival is: 0 at the threshold, 1 for an identical product, rising
+    # with the square of the similarity above the threshold (weights.yaml similarity.lookalike_power).
+    alike = ((rival_sims - threshold) / (1 - threshold)) ** benchmarks.weights["similarity"]["lookalike_power"]
+    total = float((alike * sizes).sum())
+    squares = float((alike ** 2 * sizes).sum())
     closest = None
     homogeneous = index.homogeneous[rival_rows]
     if homogeneous.any():
@@ -122,16 +130,18 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
         closest = Neighbour(benchmarks.products[row], float(sim))
     top_rows, _ = _ranked(rival_rows, rival_sims, index, 5)
     most = benchmarks.weights["homogeneity"]["distinctive_technology"]["max_rivals_using"]
+    commodity = benchmarks.market.commodity
     return Neighbourhood(
         nearest=nearest,
         rivals=tuple(index.ids[r] for r in top_rows),
         rival_count=int(rival_rows.size),
+        lookalikes=int(sizes.sum()),
         density=round(total, _ROUND),
         effective_rivals=round(total * total / squares, 2) if squares else 0.0,
         closest_homogeneous=closest,
         rare_technologies=tuple(sorted(
             code for code in profile.tech_stack
-            if market.users(token("technology", code), benchmarks, exclude) <= most
+            if code not in commodity and market.users(token("technology", code), benchmarks, exclude) <= most
         )),
         rival_rows=rival_rows,
         shared_weight=shared,
@@ -179,7 +189,13 @@ def _without(rows, exclude, index):
 
 
 def _similarity(rows, overlap, own, benchmarks: Benchmarks):
-    return np.round(overlap / (own + benchmarks.index.product_weight[rows] - overlap), _ROUND)
+    """Weighted Jaccard against a product; against an archetype, a Tversky index that counts the
+    archetype's terms the profile lacks at a fraction (index.extra_weight): an archetype lists what
+    products of its kind carry, and one me-too carries only some of it (Tversky 1977: resemblance
+    to a prototype is asymmetric)."""
+    index = benchmarks.index
+    extra = (index.product_weight[rows] - overlap) * index.extra_weight[rows]
+    return np.round(overlap / (own + extra), _ROUND)
 
 
 def _ranked(rows, sims, index, limit: int):

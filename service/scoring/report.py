@@ -16,7 +16,7 @@ from service.benchmarks.fit import Cited
 from service.benchmarks.models import Edit
 from service.scoring.recommend import Advice, Recommendation, apply_edit, recommend
 
-MODEL_VERSION = "1.1.0"
+MODEL_VERSION = "1.2.0"
 # Profile fields whose terms place a product in its market (similarity terms), by kind.
 ADDABLE = {field: kind for field, kind in FIELD_KINDS.items() if not field.startswith("compliance.")}
 
@@ -30,6 +30,8 @@ class NearestBenchmark:
     verdict: str | None
     similarity: float
     shared: tuple[str, ...]
+    archetype: bool = False     # a look-alike pattern of the market model, standing for `products` products
+    products: int = 1
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     hood = neighbourhood(profile, benchmarks, market, exclude)
     focus = analyse(profile, benchmarks, exclude)
     focused = _focused_hood(focus, hood, benchmarks, market, exclude)
-    differentiation = score_differentiation(profile, focus, focused, benchmarks, Explain(benchmarks), exclude)
-    homogeneity = score_homogeneity(profile, hood, benchmarks, Explain(benchmarks))
+    differentiation = score_differentiation(profile, focus, focused, benchmarks, Explain(benchmarks), market, exclude)
+    homogeneity = score_homogeneity(profile, hood, benchmarks, Explain(benchmarks), market)
     compliance = score_compliance(profile, benchmarks, Explain(benchmarks))
     differentiation, compliance, interactions = flag(focus, differentiation, compliance, benchmarks)
     advice = Advice((), None)
@@ -73,7 +75,7 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
         coverage=coverage(profile, hood, benchmarks, exclude),
         nearest_benchmarks=tuple(
             NearestBenchmark(n.product.id, n.product.name_en, n.product.name_zh, n.product.profile.domain,
-                             n.product.verdict, n.similarity, n.shared)
+                             n.product.verdict, n.similarity, n.shared, n.product.archetype, n.product.size)
             for n in hood.nearest
         ),
         recommendations=advice.recommendations,
@@ -133,10 +135,10 @@ class _Baseline:
                 results.append((differentiation, homogeneity, risk))
                 continue
             edited_homogeneity = (homogeneity if i not in hoods else
-                                  score_homogeneity(p, hoods[i], self.benchmarks, Tally()))
+                                  score_homogeneity(p, hoods[i], self.benchmarks, Tally(), self.market))
             hood = focused[i] if i in focused else _focused_hood(focus, hoods.get(i, self.hood), self.benchmarks,
                                                                  self.market, self.exclude)
-            results.append((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.exclude),
+            results.append((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.market, self.exclude),
                             edited_homogeneity, risk))
         return results
 

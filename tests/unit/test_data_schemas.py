@@ -124,7 +124,7 @@ def test_start_up_refuses_the_motivating_edit(tmp_path):
     for name in FILES:
         shutil.copy(DATA_DIR / name, tmp_path / name)
     path = tmp_path / "weights.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("    cap: 21\n", "", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("    cap: 32\n", "", 1), encoding="utf-8")
     with pytest.raises(BenchmarkDataError, match=r"weights.yaml: homogeneity.neighbour_density: missing key 'cap'"):
         create_app(Settings(benchmark_path=str(tmp_path)))
 
