@@ -319,6 +319,8 @@ ReportProductSchema = Strict.from_dict({
     "sections": List(Section(), required=True,
                      validate=validate.Length(min=1, error="must cite at least one report section")),
     "outcomes": List(Nested(Outcome)),
+    # What the profile takes from outside the report (public product lines), and from where.
+    "basis": Text(),
 }, name="ReportProductSchema")
 
 # A caller's product (cited=False): a plain name, any spelling the vocabulary accepts, no citations.
@@ -468,7 +470,7 @@ DifferentiationSchema = factors("DifferentiationSchema", {
     "diversified_revenue": factor("label", **_POINTS, models=codes),
     "lookalike_pattern": factor("label", **_POINTS),
     "neighbour_density": factor("count", "rivals", points_per_tenfold=Number, cap=Number),
-})
+}, bands=Nested(BandsSchema, required=True))
 
 
 class CoverageSchema(Strict):

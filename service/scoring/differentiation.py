@@ -82,7 +82,7 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
         add("neighbour_density", max(w["points_per_tenfold"] * math.log10(1 + hood.density), w["cap"]),
             params=lambda: lookalike_params(hood), product_ids=hood.rivals)
     _focus(focus, benchmarks, out)
-    return out.finish(domain["differentiation_base"], benchmarks.weights["bands"])
+    return out.finish(domain["differentiation_base"], weights["bands"])
 
 
 def _segments(kept: ProductProfile, technologies, benchmarks: Benchmarks, add) -> None:

@@ -41,8 +41,20 @@ def run(example: str, base: str) -> dict:
 
 
 def test_readme_has_the_examples():
-    assert {"score-en", "score-zh", "interpretation", "error", "taxonomy", "benchmarks", "catalog",
+    assert {"score-en", "score-zh", "score-me-too", "interpretation", "error", "taxonomy", "benchmarks", "catalog",
             "score-catalog", "compare", "extract"} <= set(readme_examples())
+
+
+def test_the_me_too_example_names_its_archetype_and_the_products_it_competes_with(server):
+    answer = run("score-me-too", server)
+    risk = answer["homogeneity_risk"]
+    assert risk["band"] == "high" and answer["differentiation"]["band"] == "low"
+    [archetype] = [f for f in risk["factors"] if f["code"] == "lookalike_archetype"]
+    assert "Aggregated QR collection" in archetype["label_en"] and "840 products" in archetype["label_en"]
+    [crowd] = [f for f in risk["factors"] if f["code"] == "neighbour_density"]
+    assert re.search(r"among ~[\d,]+ look-alike products", crowd["label_en"])
+    nearest = answer["nearest_benchmarks"][0]
+    assert nearest["archetype"] and nearest["products"] == 840
 
 
 def test_english_and_chinese_examples_score_identically(server):
