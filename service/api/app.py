@@ -85,7 +85,8 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
                     "Scores a fintech product concept for differentiation, homogeneity risk and compliance risk "
                     "against the benchmark data of the 2025 fintech differentiation report. Every score is a base "
                     "plus signed, evidenced factors; recommendations are measured by re-scoring. Terms may be sent "
-                    f"as codes, English or Chinese labels or synonyms (GET /v1/taxonomy). Model {MODEL_VERSION}."
+                    "as codes, English or Chinese labels or synonyms (GET /v1/taxonomy). Every answer's meta names the "
+                    "model and benchmark versions that produced it."
                 ),
                 "license": {"name": "MIT", "identifier": "MIT"},
             },

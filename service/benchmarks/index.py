@@ -25,16 +25,16 @@ class CatalogIndex:
     size: np.ndarray                # products each row stands for: 1, or an archetype's share of its market
     extra_weight: np.ndarray        # how much a row's terms the profile lacks count against similarity
     unseen_idf: float               # IDF of a term no product uses
-    floor: float                    # the IDF of a commodity term
-    commodity: frozenset            # commodity tokens
+    commodity: frozenset            # commodity tokens: no weight in similarity
 
     @classmethod
     def build(cls, products, kind_weights, idf_floor: float, implied, archetype_extra: float = 1.0,
               commodity=frozenset()) -> "CatalogIndex":
         """`implied`: the family tokens each term implies (models.family_tokens); `archetype_extra`:
         the weight of an archetype's terms a profile lacks (1 for a product: plain Jaccard);
-        `commodity`: tokens every rival can buy, weighted at the floor like the words most firms use
-        (Hoberg and Phillips drop those: they say nothing about which market a firm is in)."""
+        `commodity`: tokens every rival can buy, weighing nothing, like the words most firms use
+        (Hoberg and Phillips drop those: they say nothing about which market a firm is in), so
+        sharing one makes no two products neighbours."""
         size = np.asarray([p.size for p in products], dtype=_DTYPE)
         count = float(size.sum())       # the market's products: an archetype counts as the many it stands for
         lists: dict[str, list[int]] = {}
@@ -42,7 +42,7 @@ class CatalogIndex:
             for tok in sorted(profile_features(product.profile, implied)):
                 lists.setdefault(tok, []).append(i)
         weights = {tok: kind_weights[tok.split(":", 1)[0]]
-                   * (idf_floor if tok in commodity else
+                   * (0.0 if tok in commodity else
                       max(idf_floor, math.log((1 + count) / (1 + float(size[members].sum())))))
                    for tok, members in lists.items()}
         product_weight = np.zeros(len(products), dtype=_DTYPE)
@@ -66,7 +66,6 @@ class CatalogIndex:
             size=size,
             extra_weight=np.asarray([archetype_extra if p.archetype else 1.0 for p in products], dtype=_DTYPE),
             unseen_idf=math.log(1 + count),
-            floor=idf_floor,
             commodity=frozenset(commodity),
         )
 
@@ -74,7 +73,7 @@ class CatalogIndex:
         known = self.weights.get(tok)
         if known is not None:
             return known
-        return kind_weights[tok.split(":", 1)[0]] * (self.floor if tok in self.commodity else self.unseen_idf)
+        return 0.0 if tok in self.commodity else kind_weights[tok.split(":", 1)[0]] * self.unseen_idf
 
     def document_frequency(self, tok: str) -> int:
         members = self.postings.get(tok)

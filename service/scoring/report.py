@@ -15,8 +15,8 @@ from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_
 from service.benchmarks.fit import Cited
 from service.benchmarks.models import Edit
 from service.scoring.recommend import Advice, Recommendation, apply_edit, recommend
+from service.scoring.version import MODEL_VERSION
 
-MODEL_VERSION = "1.2.0"
 # Profile fields whose terms place a product in its market (similarity terms), by kind.
 ADDABLE = {field: kind for field, kind in FIELD_KINDS.items() if not field.startswith("compliance.")}
 
