@@ -268,6 +268,7 @@ class ArchetypeSchema(_Sized):
     id = Text(required=True)
     name = Nested(Bilingual, required=True)
     domain = Text(required=True)
+    terms_basis = Text(required=True)    # why products of this kind carry these terms
     tech_stack = codes()
     scenarios = codes()
     target_segments = codes()

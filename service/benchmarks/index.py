@@ -26,6 +26,7 @@ class CatalogIndex:
     extra_weight: np.ndarray        # how much a row's terms the profile lacks count against similarity
     unseen_idf: float               # IDF of a term no product uses
     commodity: frozenset            # commodity tokens: no weight in similarity
+    market_users: dict              # token -> products using it across the market (archetypes by size)
 
     @classmethod
     def build(cls, products, kind_weights, idf_floor: float, implied, archetype_extra: float = 1.0,
@@ -67,6 +68,7 @@ class CatalogIndex:
             extra_weight=np.asarray([archetype_extra if p.archetype else 1.0 for p in products], dtype=_DTYPE),
             unseen_idf=math.log(1 + count),
             commodity=frozenset(commodity),
+            market_users={tok: float(size[members].sum()) for tok, members in lists.items()},
         )
 
     def weight(self, tok: str, kind_weights) -> float:

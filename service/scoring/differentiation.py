@@ -13,7 +13,7 @@ from service.benchmarks.models import Benchmarks, combination_pairs, pair_varian
 from service.profile import ProductProfile
 from service.scoring.factors import term_label, users_of
 from service.scoring.fit import Focus
-from service.scoring.homogeneity import lookalike_params, uncommon_partners, uncommon_verticals
+from service.scoring.homogeneity import diversified_models, lookalike_params, uncommon_partners, uncommon_verticals
 from service.scoring.neighbours import Neighbourhood
 
 
@@ -26,11 +26,13 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     vocabulary = benchmarks.vocabulary
     add = lambda key, points, **kw: out.add(key, points, weights[key], **kw)  # noqa: E731
     kept = focus.coherent
-    # A technology most of this market's products carry (AI risk control for a lender) is no more a
-    # differentiator than a channel: the one notion of common (market.MarketSlice.common).
-    plain = (*focus.generic, *sorted(c for c in kept.tech_stack if c not in focus.generic
-                                     and market.common(token("technology", c))))
-    technologies = tuple(c for c in kept.tech_stack if c not in plain)
+    # Generic channels and commodity technology are no technology here (focus.generic holds both). A
+    # technology most of this market's products carry (AI risk control for a lender) still pairs with
+    # a scenario, and its pairings' counts say whether the pair is rare, but landing it in a scenario
+    # most products also serve is the market's standard, not a synergy (market.MarketSlice.common).
+    technologies = tuple(c for c in kept.tech_stack if c not in focus.generic)
+    common = lambda kind, codes: all(market.common(token(kind, c)) for c in codes)  # noqa: E731
+    standard = common("technology", technologies) and common("scenario", kept.scenarios)
 
     pairs = combination_pairs(kept, technologies)
     if pairs:
@@ -51,13 +53,14 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
             params={"label": term_label(benchmarks, "scenario", code)}, field="scenarios", value=code,
             product_ids=users_of(benchmarks, "scenario", code))
     if technologies and kept.scenarios:
-        add("tech_scenario_synergy", weights["tech_scenario_synergy"]["points"])
+        if not standard:
+            add("tech_scenario_synergy", weights["tech_scenario_synergy"]["points"])
     elif technologies:
         add("tech_without_scenario", weights["tech_without_scenario"]["points"])
-    elif plain:
+    elif focus.generic:
         w = fitted["generic_channel_only"]
         out.add("generic_channel_only", w["points"], w, sections=w["sections"], field="tech_stack",
-                value=plain[0], params={"label": _labels(benchmarks, "technology", plain)})
+                value=focus.generic[0], params={"label": _labels(benchmarks, "technology", focus.generic)})
     else:
         add("no_technology", weights["no_technology"]["points"])
     partners = uncommon_partners(kept.partners, benchmarks, market)
@@ -67,7 +70,7 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
             product_ids=users_of(benchmarks, "partner", code))
     _segments(kept, technologies, benchmarks, add)
 
-    diversified = [c for c in weights["diversified_revenue"]["models"] if c in profile.business_model]
+    diversified = diversified_models(profile, benchmarks, market)
     if diversified:
         add("diversified_revenue", weights["diversified_revenue"]["points"], field="business_model",
             value=diversified[0], params={"label": term_label(benchmarks, "business_model", diversified[0])})

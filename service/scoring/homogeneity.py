@@ -58,8 +58,7 @@ def score_homogeneity(profile: ProductProfile, hood: Neighbourhood, benchmarks: 
         add("ecosystem_partner", weights["ecosystem_partner"]["points"],
             params={"label": term_label(benchmarks, "partner", code)}, field="partners", value=code)
 
-    diversified = [c for c in benchmarks.weights["differentiation"]["diversified_revenue"]["models"]
-                   if c in profile.business_model]
+    diversified = diversified_models(profile, benchmarks, market)
     if diversified:
         add("diversified_revenue", weights["diversified_revenue"]["points"], field="business_model",
             value=diversified[0], params={"label": term_label(benchmarks, "business_model", diversified[0])})
@@ -85,6 +84,13 @@ def uncommon_partners(partners, benchmarks: Benchmarks, market: MarketSlice) -> 
     """Partners that close a loop few rivals close: not common in this market, and not one of the
     broad partners (marketplaces, super apps, banks) that partner with every scenario (fit.yaml)."""
     return sorted(c for c in partners if not market.common(tok := token("partner", c)) and tok not in benchmarks.fit.broad)
+
+
+def diversified_models(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice) -> list[str]:
+    """Revenue beyond the spread (weights.yaml differentiation.diversified_revenue.models) that its
+    market does not commonly earn: subscriptions are the standard of compliance software."""
+    return [c for c in benchmarks.weights["differentiation"]["diversified_revenue"]["models"]
+            if c in profile.business_model and not market.common(token("business_model", c))]
 
 
 def lookalike_params(hood: Neighbourhood) -> dict:

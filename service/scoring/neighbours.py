@@ -131,6 +131,9 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
     top_rows, _ = _ranked(rival_rows, rival_sims, index, 5)
     most = benchmarks.weights["homogeneity"]["distinctive_technology"]["max_rivals_using"]
     commodity = benchmarks.market.commodity
+    # Mainstream anywhere is mainstream here: a technology hundreds of products carry in another
+    # market (AI risk control in credit) can be bought by any rival in this one.
+    mainstream = benchmarks.market.common_share * sum(benchmarks.market.products.values())
     return Neighbourhood(
         nearest=nearest,
         rivals=tuple(index.ids[r] for r in top_rows),
@@ -142,6 +145,7 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
         rare_technologies=tuple(sorted(
             code for code in profile.tech_stack
             if code not in commodity and market.users(token("technology", code), benchmarks, exclude) <= most
+            and index.market_users.get(token("technology", code), 0) < mainstream
         )),
         rival_rows=rival_rows,
         shared_weight=shared,
