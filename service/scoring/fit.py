@@ -46,6 +46,7 @@ class Focus:
     matrix: np.ndarray                  # the fit matrix used (leave-one-out aware)
     threshold: float
     domain: list                        # the domain's token (empty when the fit matrix lacks it)
+    standard: bool = False              # every scenario is one its market's archetypes carry
 
 
 def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()) -> Focus:
@@ -115,7 +116,8 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
         core += domain
     depth = _depth(coherent_scenarios, segments + coherent_partners + data, benchmarks, links)
     generic = tuple(sorted(c for c in profile.tech_stack if token("technology", c) in fit.generic))
-    return Focus(coherent, unrelated, tuple(sorted(set(core))), depth, generic, matrix, threshold, domain)
+    standard = bool(coherent.scenarios) and all(token("scenario", c) in typical for c in coherent.scenarios)
+    return Focus(coherent, unrelated, tuple(sorted(set(core))), depth, generic, matrix, threshold, domain, standard)
 
 
 def _closure(coherent: list[str], scenarios: list[str], fits) -> list[str]:
@@ -148,8 +150,10 @@ def _depth(scenarios: list[str], anchors: list[str], benchmarks: Benchmarks, lin
 def core_for(focus: Focus, kind: str) -> tuple[str, ...]:
     """What a new term of this kind must fit. A new scenario must be adjacent to the scenarios and
     partners the product already serves, when it has any: a cohort's wish list (Gen Z: social, travel,
-    green...) is no reason for a pet insurer to add green cover (7.1.3)."""
-    if kind == "scenario" and focus.coherent.scenarios:
+    green...) is no reason for a pet insurer to add green cover (7.1.3). A product whose scenarios
+    are only its market's standard ones (aggregated QR collection) has no niche to stay next to: its
+    move is what its own customers need (2.4.1: operating tools for the same merchants)."""
+    if kind == "scenario" and focus.coherent.scenarios and not focus.standard:
         return tuple(t for t in focus.core if t.startswith(("scenario:", "partner:")))
     return focus.core
 

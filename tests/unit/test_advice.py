@@ -231,3 +231,18 @@ def test_when_nothing_coherent_is_left_to_add_the_advice_says_so():
     assert report.exhausted.zh and report.exhausted.section == "7.1.3"
     assert not [r for r in report.recommendations if r.edit.action == "add" and r.fit is not None]
     assert score(profile, BENCHMARKS).exhausted is None
+
+
+def test_a_me_too_of_the_standard_is_advised_the_reports_way_out_for_its_own_customers():
+    """A plain aggregated-QR collector (the market model's largest payment archetype) has no niche to
+    stay next to; the report's way out for small payment firms is operating tools and scenario
+    solutions for the same merchants (2.4.1: Alipay's Merchant Growth Plan, WeChat Pay's dining)."""
+    plain = ProductProfile(domain="payments", name="QR collector", tech_stack=("qr_code", "saas", "mobile_app"),
+                           scenarios=("aggregated_payment", "qr_payment"), target_segments=("micro_merchant",),
+                           business_model=("transaction_fees", "fee_subsidies"), partners=("banks",),
+                           compliance=Compliance(licenses=("payment_license",), certification="certified"))
+    assert analyse(plain, BENCHMARKS).standard
+    report = score(plain, BENCHMARKS)
+    assert report.homogeneity_risk.band == "high" and report.differentiation.band == "low"
+    moves = [(r.edit.field, r.edit.value) for r in report.recommendations[:5]]
+    assert {("scenarios", "sme_operations"), ("scenarios", "dining")} & set(moves), moves
