@@ -27,7 +27,13 @@ def cases(scale: int) -> dict:
         "extract 'no ' repeated": ("/v1/profiles/extract", {"text": "no " * 800 * scale}),
         "batch: 10 long descriptions": ("/v1/scores/batch", {"items": [
             {**BASE, "description": ("银行 支付 贷款 " * 500)[:2500 * scale]}] * 10}),
+        "every list: unknown Chinese values": ("/v1/scores", {**BASE, **{
+            f: [_CJK[i * 100 * scale:(i + 1) * 100 * scale] for i in range(25)]
+            for f in ("tech_stack", "scenarios", "target_segments", "business_model", "partners")}}),
     }
+
+
+_CJK = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(6000))     # varied, never a term
 
 
 def main() -> None:

@@ -32,6 +32,8 @@ _TW2SP = opencc.OpenCC("tw2sp")
 EXACT, SYNONYM, FAMILY = "exact", "synonym", "family"
 CONVERTED, VARIANT, MOVED, FUZZY, UNKNOWN = "converted_script", "spelling_variant", "moved", "fuzzy", "not_recognised"
 SPLIT, CONTAINED = "split", "contained"
+# A contained piece may carry a generic suffix (技术/系统/平台) its spelling lacks: this many characters.
+_AFFIX_MARGIN = 4
 STRICT_READINGS = frozenset({EXACT, SYNONYM, FAMILY})
 TERM_READINGS = (EXACT, SYNONYM, FAMILY, CONVERTED, VARIANT, MOVED, SPLIT, CONTAINED, FUZZY, UNKNOWN)
 
@@ -164,6 +166,11 @@ class Vocabulary:
                     grams.setdefault(kind, {}).setdefault(gram, []).append(key)
         # Tuples, not sets: a few thousand small sets cost megabytes in every worker.
         self._grams = {kind: {g: tuple(keys) for g, keys in by_gram.items()} for kind, by_gram in grams.items()}
+        # Per kind, the longest spelling in characters (normalised) and in words: what _contained reads.
+        self._longest = {kind: (max((len(k) for k in index if _CJK.search(k)), default=0),
+                                max((len(_SEPARATORS.split(s)) for t in self._terms[kind].values()
+                                     for s in t.spellings() if not _CJK.search(s)), default=0) + 1)
+                         for kind, index in self._index.items()}
         self._children = {kind: {t.parent for t in by_code.values() if t.parent}
                           for kind, by_code in self._terms.items()}
         self._units = {kind: {code: frozenset().union(*(units(s) for s in term.spellings()))
@@ -263,16 +270,23 @@ class Vocabulary:
         if it covers enough of it (Chinese: a share of the characters; English: of the words that carry
         meaning); the rightmost, usually the head word, on a tie."""
         key = normalise(text)
+        # No piece longer than this kind's longest spelling (plus a generic suffix or word) can match: bounding
+        # the pieces keeps a 200-character value at thousands of look-ups, not tens of thousands.
+        longest_chars, longest_words = self._longest.get(kind, (0, 0))
         if _CJK.search(key):
-            pieces = [(key[i:j], i, (j - i) / len(key)) for i in range(len(key)) for j in range(i + 2, len(key) + 1)
-                      if (i, j) != (0, len(key))]
             needed = SPELLING.contained_share_chinese
+            shortest = max(2, math.ceil(needed * len(key)))     # a shorter piece covers too little
+            pieces = [(key[i:j], i, (j - i) / len(key)) for i in range(len(key))
+                      for j in range(i + shortest, min(len(key), i + longest_chars + _AFFIX_MARGIN) + 1)
+                      if (i, j) != (0, len(key))]
         else:
+            needed = SPELLING.contained_share_words
             words = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", text).casefold()) if w]
             meaningful = sum(1 for w in words if w not in SPELLING.stop_units) or 1
+            shortest = max(1, math.ceil(needed * meaningful))   # fewer words cannot cover the share
             pieces = [(" ".join(words[i:j]), i, sum(w not in SPELLING.stop_units for w in words[i:j]) / meaningful)
-                      for i in range(len(words)) for j in range(i + 1, len(words) + 1) if (i, j) != (0, len(words))]
-            needed = SPELLING.contained_share_words
+                      for i in range(len(words)) for j in range(i + shortest, min(len(words), i + longest_words) + 1)
+                      if (i, j) != (0, len(words))]
         best = None
         for piece, start, share in pieces:
             if share < needed or piece in SPELLING.stop_units:

@@ -25,6 +25,17 @@ WORST = {
 }
 # Far below the 17-30 s these took, far above what they take now (0.2 s at most here).
 GENEROUS_SECONDS = 8
+_CJK = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(4000))     # varied, never a term
+LONG_TERMS = {       # every list field full of the longest unknown values: a containment scan per value
+    "all lists of 200-character Chinese values": {
+        **BASE, **{f: [_CJK[i * 200:(i + 1) * 200] for i in range(20)] for f in
+                   ("tech_stack", "scenarios", "target_segments", "business_model", "partners")},
+        "compliance": {f: [_CJK[i * 200 + 3:(i + 1) * 200 + 3] for i in range(20)]
+                       for f in ("licenses", "data_sources", "privacy_controls")}},
+    "all lists of 40-word English values": {
+        **BASE, **{f: [" ".join(f"w{(i * 31 + j) % 97}x" for j in range(40))[:200] for i in range(50)] for f in
+                   ("tech_stack", "scenarios", "target_segments", "business_model", "partners")}},
+}
 
 
 @pytest.mark.parametrize("name", WORST)
@@ -39,6 +50,17 @@ def test_worst_case_inputs_answer_fast_and_clearly(client, name):
         assert response.mimetype == "application/problem+json"
         assert problem["errors"][0]["field"] == "compliance.max_apr"
         assert f"at most {RATE_MAX_CHARS} characters" in problem["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("name", LONG_TERMS)
+def test_long_unknown_values_in_every_list_answer_fast(client, name):
+    """A containment scan over every piece of a 200-character value took 244 s for such a body:
+    pieces are bounded by the longest spelling of the field's kind and the share they must cover."""
+    started = time.perf_counter()
+    response = client.post("/v1/scores?fields=scores,interpretation", json=LONG_TERMS[name])
+    assert time.perf_counter() - started < GENEROUS_SECONDS
+    assert response.status_code == 200
+    assert sum(r["how"] == "not_recognised" for r in response.get_json()["interpretation"]) >= 100
 
 
 def test_a_long_rate_is_refused_before_it_is_read():
