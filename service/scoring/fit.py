@@ -96,13 +96,25 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
         coherent_technologies = technologies
     kept = {"scenario": set(coherent_scenarios), "partner": set(coherent_partners),
             "technology": set(coherent_technologies)}
-    # What the domain's ordinary products carry (market.yaml archetypes) is part of what the product
-    # is, never spread: a payment firm's merchants, a fund app's fund houses, a lender's credit bureau.
+    # Spread thin is for what fits nothing the product is, and the product is its domain too: what the
+    # domain's ordinary products carry (market.yaml archetypes: a payment firm's merchants, a fund
+    # app's fund houses), and a technology, partner or non-vertical service that fits the domain
+    # (anti-fraud for payments, property cover for an insurer). A vertical must tie to the core: a
+    # NEV insurer adding pet cover spreads thin even though pets are an insurance scenario (7.1.3).
     typical = benchmarks.market.typical.get(profile.domain, frozenset())
+    of_domain = links[domain[0]] if domain else frozenset()
+    vocabulary = benchmarks.vocabulary
+
+    def belongs(kind: str, code: str, tok: str) -> bool:
+        if tok in typical:
+            return True
+        if kind == "scenario":
+            return tok in of_domain and not vocabulary.term(kind, code).vertical
+        return tok in of_domain or any(m in of_domain for m in fit.members.get(tok, ()))
+
     unrelated = tuple((name, code) for name, kind in JUDGED for code in sorted(profile.terms(kind))
-                      if token(kind, code) in position and token(kind, code) not in kept[kind]
-                      and token(kind, code) not in fit.generic and token(kind, code) not in fit.broad
-                      and token(kind, code) not in typical)
+                      if (tok := token(kind, code)) in position and tok not in kept[kind]
+                      and tok not in fit.generic and tok not in fit.broad and not belongs(kind, code, tok))
     dropped = {(name, code) for name, code in unrelated}
     coherent = replace(profile, **{name: tuple(c for c in profile.terms(kind) if (name, c) not in dropped)
                                    for name, kind in JUDGED}) if dropped else profile
