@@ -34,6 +34,7 @@ from service.benchmarks.models import (
     freeze,
     family_tokens,
     profile_features,
+    token,
 )
 from service.benchmarks.fit import build_fit
 from service.benchmarks.index import CatalogIndex
@@ -374,7 +375,14 @@ def _market_model(data: dict, refs: _References) -> tuple[MarketModel, list[Benc
     implied = family_tokens(refs.vocabulary)
     for archetype in archetypes:
         typical.setdefault(archetype.profile.domain, set()).update(profile_features(archetype.profile, implied))
-    model = replace(model, typical=MappingProxyType({d: frozenset(t) for d, t in typical.items()}))
+    belongs = {}
+    for domain, terms in data["belongs"].items():
+        here = f"{where}.belongs.{domain}"
+        refs.code(here, "key", "domain", domain)
+        belongs[domain] = frozenset(token(kind, c) for kind in ("partner", "technology")
+                                    for c in refs.codes(here, kind, kind, terms.get(kind, ())))
+    model = replace(model, typical=MappingProxyType({d: frozenset(t) for d, t in typical.items()}),
+                    belongs=MappingProxyType(belongs))
     for domain, share in shares.items():
         if share > 1:
             refs.problems.add(f"{where}.archetypes", f"the archetypes of {domain} add up to {share:g} of its products")

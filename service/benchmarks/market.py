@@ -18,14 +18,16 @@ class MarketSlice:
     term_counts: dict       # how many products of this market use each term (archetypes by size)
     products: int           # the domain's estimated number of products
     common_from: float      # from this many products a term is common here
+    belongs: frozenset = frozenset()    # what every product of the domain works with (market.yaml belongs)
 
     def to_dict(self) -> dict:
         return {"domain": self.domain, "term_counts": dict(self.term_counts), "products": self.products,
-                "common_from": self.common_from}
+                "common_from": self.common_from, "belongs": sorted(self.belongs)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "MarketSlice":
-        return cls(data["domain"], dict(data["term_counts"]), data["products"], data["common_from"])
+        return cls(data["domain"], dict(data["term_counts"]), data["products"], data["common_from"],
+                   frozenset(data["belongs"]))
 
     def users(self, tok: str, benchmarks: Benchmarks, exclude=frozenset()) -> int:
         """How many products of this market use a term, leaving the excluded ones out."""
@@ -34,8 +36,9 @@ class MarketSlice:
         return self.term_counts.get(tok, 0) - left_out
 
     def common(self, tok: str) -> bool:
-        """Whether enough of this market's products carry the term that it sets no product apart."""
-        return self.term_counts.get(tok, 0) >= self.common_from
+        """Whether enough of this market's products carry the term (or the business works with it by
+        nature) that it sets no product apart."""
+        return tok in self.belongs or self.term_counts.get(tok, 0) >= self.common_from
 
 
 def build_slice(benchmarks: Benchmarks, domain: str) -> MarketSlice:
@@ -46,4 +49,4 @@ def build_slice(benchmarks: Benchmarks, domain: str) -> MarketSlice:
             for feature in profile_features(product.profile, benchmarks.implied):
                 terms[feature] += product.size
     return MarketSlice(domain, dict(sorted(terms.items())), benchmarks.market.products.get(domain, 0),
-                       benchmarks.market.common_from(domain))
+                       benchmarks.market.common_from(domain), benchmarks.market.belongs.get(domain, frozenset()))

@@ -104,6 +104,7 @@ class MarketModel:
     commodity_label: tuple[str, str]    # en, zh
     common_share: float
     typical: Mapping[str, frozenset[str]] = field(default_factory=dict)   # domain -> tokens its archetypes carry
+    belongs: Mapping[str, frozenset[str]] = field(default_factory=dict)   # domain -> tokens its business works with
 
     def common_from(self, domain: str) -> float:
         """How many products of a domain make a term common there (at least two: one is no pattern)."""

@@ -37,7 +37,9 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     pairs = combination_pairs(kept, technologies)
     if pairs:
         seen_at_most = fitted["rare_pairing_seen_at_most"]
-        rarity = [1 / (1 + c) for c in _pair_counts(pairs, benchmarks, exclude) if c <= seen_at_most]
+        # Two terms common in the market make the market's standard pairing, however few list it.
+        rarity = [1 / (1 + c) for c, (a, b) in zip(_pair_counts(pairs, benchmarks, exclude), pairs)
+                  if c <= seen_at_most and not (market.common(a) and market.common(b))]
         w = weights["combination_rarity"]
         span = min(1.0, len(pairs) / w["pairs_for_full_weight"])
         add("combination_rarity", w["points"] * sum(rarity) / len(pairs) * span,

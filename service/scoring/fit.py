@@ -97,11 +97,13 @@ def analyse(profile: ProductProfile, benchmarks: Benchmarks, exclude=frozenset()
     kept = {"scenario": set(coherent_scenarios), "partner": set(coherent_partners),
             "technology": set(coherent_technologies)}
     # Spread thin is for what fits nothing the product is, and the product is its domain too: what the
-    # domain's ordinary products carry (market.yaml archetypes: a payment firm's merchants, a fund
-    # app's fund houses), and a technology, partner or non-vertical service that fits the domain
+    # domain's ordinary products carry or its business works with (market.yaml archetypes and
+    # belongs: a payment firm's card networks, an insurer's reinsurers), and a technology, partner or
+    # non-vertical service that fits the domain
     # (anti-fraud for payments, property cover for an insurer). A vertical must tie to the core: a
     # NEV insurer adding pet cover spreads thin even though pets are an insurance scenario (7.1.3).
-    typical = benchmarks.market.typical.get(profile.domain, frozenset())
+    typical = (benchmarks.market.typical.get(profile.domain, frozenset())
+               | benchmarks.market.belongs.get(profile.domain, frozenset()))
     of_domain = links[domain[0]] if domain else frozenset()
     vocabulary = benchmarks.vocabulary
 

@@ -144,7 +144,8 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
         closest_homogeneous=closest,
         rare_technologies=tuple(sorted(
             code for code in profile.tech_stack
-            if code not in commodity and market.users(token("technology", code), benchmarks, exclude) <= most
+            if code not in commodity and not market.common(token("technology", code))
+            and market.users(token("technology", code), benchmarks, exclude) <= most
             and index.market_users.get(token("technology", code), 0) < mainstream
         )),
         rival_rows=rival_rows,
