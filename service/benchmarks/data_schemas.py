@@ -478,7 +478,6 @@ DifferentiationSchema = factors("DifferentiationSchema", {
 
 class CoverageSchema(Strict):
     without_neighbours_factor = Number(low=0, high=1, required=True)
-    low_below = Number(low=0, high=1)   # not read by the scoring code; documented in weights.yaml
 
 
 class RecommendationLimitsSchema(Strict):

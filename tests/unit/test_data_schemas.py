@@ -200,7 +200,7 @@ def test_a_remedy_does_what_its_field_takes(raw):
 
 
 # Keys of weights.yaml the scoring code does not need: evidence, benchmark cases, and one documented figure.
-OPTIONAL_WEIGHTS = {"evidence", "benchmarks", "low_below"}
+OPTIONAL_WEIGHTS = {"evidence", "benchmarks"}
 
 
 def _key_paths(tree, path=()):
