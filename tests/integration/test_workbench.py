@@ -1,0 +1,171 @@
+"""The workbench page (/workbench) in a real headless Chromium over the DevTools protocol, against
+gunicorn on a free port: each step of issue 23 in English and Chinese, with the page's strict
+Content-Security-Policy in force and nothing fetched from outside. Screenshots of the main views go
+to docs/ when WORKBENCH_SCREENSHOTS is set (scripts/bench/workbench_screens.py sets it)."""
+
+import base64
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.integration.test_swagger_ui import Page
+from tests.servers import PROBE_SECONDS, ROOT, Servers, free_port
+
+pytestmark = pytest.mark.integration
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+SCREENSHOTS = os.environ.get("WORKBENCH_SCREENSHOTS")
+README_PORT = 8000
+LANGUAGES = ("en", "zh")
+PROFILE = {"en": {"name": "ChargeSafe NEV cover", "domain": "insurtech", "tech_stack": "IoT, AI pricing",
+                  "scenarios": "NEV charging", "target_segments": "NEV owners", "partners": "charging operators",
+                  "compliance.licenses": "insurance agency licence", "compliance.data_sources": "telemetry"},
+           "zh": {"name": "充电安心新能源车险", "domain": "保险科技", "tech_stack": "物联网、AI精准定价",
+                  "scenarios": "新能源汽车", "target_segments": "新能源车主", "partners": "充电桩运营商",
+                  "compliance.licenses": "保险代理牌照", "compliance.data_sources": "驾驶行为数据"}}
+
+
+def chromium_command(devtools: int, profile_dir) -> list[str]:
+    return [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+            "--hide-scrollbars", f"--user-data-dir={profile_dir}", f"--remote-debugging-port={devtools}",
+            "--remote-debugging-address=127.0.0.1", "about:blank"]
+
+
+def start_chromium(started: Servers, profile_dir) -> Page:
+    """Chromium with one tab, driven over the DevTools protocol; stopped with `started`."""
+    devtools = free_port()
+    started.start(chromium_command(devtools, profile_dir), "chromium",
+                  ready=lambda: requests.get(f"http://127.0.0.1:{devtools}/json/version", timeout=PROBE_SECONDS).ok,
+                  errors=requests.RequestException)
+    tabs = requests.get(f"http://127.0.0.1:{devtools}/json/list", timeout=PROBE_SECONDS).json()
+    page = Page(next(t["webSocketDebuggerUrl"] for t in tabs if t["type"] == "page"))
+    page.call("Page.enable")
+    page.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    return page
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
+    with Servers() as started:
+        server = started.gunicorn()
+        assert server.port != README_PORT
+        page = start_chromium(started, tmp_path_factory.mktemp("chromium"))
+        try:
+            yield server.url, page
+        finally:
+            page.close()
+
+
+def js(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def open_page(page: Page, base: str, lang: str, query: str = "") -> None:
+    page.open(f"{base}/workbench?lang={lang}{query}")
+    page.wait_for("document.body && document.body.dataset.ready === 'true'", "the workbench starting")
+    page.wait_for("window.WB.taxonomy !== null", "the taxonomy loading")
+
+
+def type_into(page: Page, field: str, text: str) -> None:
+    """Sets a box's value as typing does (an input event per value)."""
+    page.evaluate(f"""(() => {{ const box = document.getElementById('f-' + {js(field)}.replace('.', '-'));
+        box.focus(); box.value = {js(text)}; box.dispatchEvent(new Event('input', {{bubbles: true}})); }})()""")
+
+
+def fill(page: Page, values: dict) -> None:
+    page.evaluate("WB.fillForm({})")
+    for field, text in values.items():
+        type_into(page, field, text)
+
+
+def score(page: Page) -> dict:
+    page.evaluate("window.__scored = WB.answer; document.getElementById('score').click()")
+    page.wait_for("WB.answer !== window.__scored && !document.getElementById('report').hidden", "the answer showing")
+    return page.evaluate("JSON.parse(JSON.stringify(WB.answer))")
+
+
+def text(page: Page, selector: str) -> str:
+    return page.evaluate(f"(document.querySelector({js(selector)}) || {{innerText: ''}}).innerText")
+
+
+def no_errors(page: Page, refused: bool = False) -> None:
+    """No exception, no console error and no policy violation; `refused`: the service's 4xx answers
+    the test asked for (Chromium logs each as a failed load) are expected."""
+    bad = [line for line in page.console if line.startswith(("exception", "error")) or "Content Security Policy" in line]
+    if refused:
+        bad = [line for line in bad if "responded with a status of 4" not in line]
+    assert not bad, page.console
+
+
+def screenshot(page: Page, name: str) -> None:
+    if not SCREENSHOTS:
+        return
+    height = page.evaluate("Math.min(2400, document.documentElement.scrollHeight)")
+    page.call("Emulation.setDeviceMetricsOverride", width=1280, height=height, deviceScaleFactor=1, mobile=False)
+    shot = page.call("Page.captureScreenshot", format="png")
+    (ROOT / "docs" / f"workbench-{name}.png").write_bytes(base64.b64decode(shot["data"]))
+    page.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+
+
+def test_root_leads_to_the_workbench_under_its_policy(browser):
+    base, _ = browser
+    root = requests.get(base + "/", allow_redirects=False, timeout=PROBE_SECONDS * 5)
+    assert root.status_code == 302 and root.headers["Location"].endswith("/workbench")
+    page = requests.get(base + "/workbench", timeout=PROBE_SECONDS * 5)
+    assert page.ok and "script-src 'self';" in page.headers["Content-Security-Policy"]
+    assert "http" not in "".join(line for line in page.text.splitlines() if "src=" in line or "href=" in line
+                                 if "/docs" not in line)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_profile_is_scored_read_and_explained(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    assert page.evaluate("document.documentElement.lang") == ("zh-Hans" if lang == "zh" else "en")
+    fill(page, PROFILE[lang])
+    answer = score(page)
+    # How it was read: one chip per value sent, with its reading.
+    chips = page.evaluate("document.querySelectorAll('#chips .chip').length")
+    assert chips == len(answer["interpretation"]) > 5
+    # Why each score: the three scores with their bands, and a waterfall that adds up to the score.
+    for name in ("differentiation", "homogeneity_risk", "compliance_risk"):
+        card = f"#score-{name}"
+        assert text(page, card + " .score-value") == f"{answer[name]['score']:g}".rstrip(".0") or \
+            float(text(page, card + " .score-value")) == pytest.approx(answer[name]["score"], abs=0.05)
+        rows = page.evaluate(f"document.querySelectorAll('{card} .wf-row').length")
+        assert rows == len(answer[name]["factors"]) + 2
+        total = answer[name]["base"] + sum(f["contribution"] for f in answer[name]["factors"])
+        assert min(100, max(0, total)) == pytest.approx(answer[name]["score"], abs=0.5)
+    # The answer's own labels in the page's language; evidence on demand.
+    factor = answer["differentiation"]["factors"][0]
+    label = factor["label_zh" if lang == "zh" else "label_en"]
+    assert label in text(page, "#score-differentiation")
+    page.evaluate("document.querySelector('#score-differentiation details').open = true")
+    assert factor["evidence"]["sections"][0] in text(page, "#score-differentiation details")
+    screenshot(page, f"score-{lang}")
+    no_errors(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_bad_input_is_shown_on_its_field(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    fill(page, {"name": "", "domain": "insurtech"})
+    page.evaluate("document.getElementById('score').click()")
+    assert page.evaluate("document.getElementById('f-name').getAttribute('aria-invalid')") == "true"
+    assert text(page, "#errors") != ""
+    # The service's own refusal (a rate it cannot read) lands on its box too.
+    fill(page, {"name": "Bad rate", "domain": "lending", "compliance.max_apr": "lots"})
+    page.evaluate("document.getElementById('score').click()")
+    page.wait_for("document.getElementById('f-compliance-max_apr').getAttribute('aria-invalid') === 'true'",
+                  "the refusal showing on the APR box")
+    assert "max_apr" in text(page, "#errors")
+    no_errors(page, refused=True)
+
