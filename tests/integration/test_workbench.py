@@ -169,3 +169,50 @@ def test_bad_input_is_shown_on_its_field(browser, lang):
     assert "max_apr" in text(page, "#errors")
     no_errors(page, refused=True)
 
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unknown_term_is_accepted_from_its_suggestion(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    fill(page, {**PROFILE[lang], "tech_stack": "IoT, face recog"})
+    answer = score(page)
+    unknown = next(i for i in answer["interpretation"] if i["how"] == "not_recognised")
+    assert unknown["field"] == "tech_stack[1]" and "face_recognition" in unknown["suggestions"]
+    chip = f"#chips .chip.unknown[data-field='{unknown['field']}']"
+    button = f"{chip} button.accept[data-code='face_recognition']"
+    label = page.evaluate(f"document.querySelector({js(button)}).innerText")
+    assert ("人脸" if lang == "zh" else "Face") in label
+    page.evaluate(f"window.__scored = WB.answer; document.querySelector({js(button)}).click()")
+    page.wait_for("WB.answer !== window.__scored", "the profile scored again")
+    reading = page.evaluate("WB.answer.interpretation.find(i => i.field === 'tech_stack[1]')")
+    assert reading["code"] == "face_recognition" and reading["how"] in ("exact", "synonym")
+    assert page.evaluate("document.querySelectorAll('#chips .chip.unknown').length") == 0
+    screenshot(page, f"accepted-{lang}")
+    no_errors(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_blurb_fills_a_draft_and_the_taxonomy_suggests_as_you_type(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    page.evaluate("WB.fillForm({})")
+    blurb = ("面向新能源车主的充电桩保险，利用物联网和AI精准定价，与充电桩运营商合作，需要保险代理牌照。" if lang == "zh" else
+             "Charging-pile insurance for NEV owners, priced with IoT and AI pricing, sold with charging operators.")
+    page.evaluate(f"document.getElementById('blurb-box').open = true; document.getElementById('blurb').value = {js(blurb)};"
+                  f" document.getElementById('f-name').value = 'Draft'; document.getElementById('extract').click()")
+    page.wait_for("document.getElementById('f-domain').value !== ''", "the draft filling the form")
+    domain = page.evaluate("document.getElementById('f-domain').value")
+    assert domain == ("保险科技" if lang == "zh" else "Insurance technology")
+    assert page.evaluate("document.getElementById('f-tech_stack').value") != ""
+    answer = score(page)
+    assert answer["interpretation"][0]["code"] == "insurtech"
+    # Suggestions as you type: the word being typed, after the terms already there.
+    type_into(page, "tech_stack", "IoT, 区块" if lang == "zh" else "IoT, blockch")
+    page.wait_for("!document.getElementById('f-tech_stack-suggest').hidden", "suggestions showing")
+    options = page.evaluate("[...document.querySelectorAll('#f-tech_stack-suggest button')].map(b => b.dataset.code)")
+    assert "blockchain" in options
+    page.evaluate("document.querySelector('#f-tech_stack-suggest button[data-code=blockchain]').click()")
+    value = page.evaluate("document.getElementById('f-tech_stack').value")
+    assert value == ("IoT, 区块链" if lang == "zh" else "IoT, Blockchain"), value
+    assert page.evaluate("document.getElementById('f-tech_stack-suggest').hidden")
+    no_errors(page)
