@@ -45,6 +45,8 @@ def start_chromium(started: Servers, profile_dir) -> Page:
     tabs = requests.get(f"http://127.0.0.1:{devtools}/json/list", timeout=PROBE_SECONDS).json()
     page = Page(next(t["webSocketDebuggerUrl"] for t in tabs if t["type"] == "page"))
     page.call("Page.enable")
+    # Focus and blur as in a window the user is looking at (headless has none).
+    page.call("Emulation.setFocusEmulationEnabled", enabled=True)
     page.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
     return page
 
@@ -215,4 +217,52 @@ def test_a_blurb_fills_a_draft_and_the_taxonomy_suggests_as_you_type(browser, la
     value = page.evaluate("document.getElementById('f-tech_stack').value")
     assert value == ("IoT, 区块链" if lang == "zh" else "IoT, Blockchain"), value
     assert page.evaluate("document.getElementById('f-tech_stack-suggest').hidden")
+    no_errors(page)
+
+
+LOOKALIKE = {"name": "QuickCash", "domain": "lending", "tech_stack": "AI risk control",
+             "business_model": "whitelist approval", "compliance.data_sources": "social data, contacts"}
+
+
+def compared(page: Page, count: int) -> dict:
+    page.wait_for(f"document.querySelectorAll('#variants thead th').length === {count}", f"{count} variants side by side")
+    return page.evaluate("[...document.querySelectorAll('#variants thead th')].map(th => th.innerText)")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_recommended_move_is_tried_and_variants_sit_side_by_side(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    fill(page, LOOKALIKE)
+    answer = score(page)
+    moves = answer["recommendations"]
+    assert len(moves) >= 3 and page.evaluate("document.querySelectorAll('#change-list .move').length") == len(moves)
+    first = moves[0]
+    assert first["label_zh" if lang == "zh" else "label_en"] in text(page, "#change-list .move")
+    # One click: the move tried through /v1/compare, before and after as measured.
+    page.evaluate("document.querySelector('#change-list .move button.try').click()")
+    compared(page, 2)
+    after = page.evaluate("[...document.querySelectorAll('#before-after .ba li')].map(li => li.innerText)")
+    variant = page.evaluate("WB.variants[0].edits[0]")
+    assert variant == {"action": first["action"], "field": first["field"], "value": first["value"]}
+    expected = requests.post(f"{base}/v1/compare", json={"base": page.evaluate("WB.sent"), "edits": [[variant]]},
+                             timeout=30).json()["variants"][1]
+    for line, name in zip(after, ("differentiation", "homogeneity_risk", "compliance_risk")):
+        assert f"{expected[name]['score'] + 0.0:g}" in line, (line, expected[name])
+    assert first["effect"]["compliance_risk"] == pytest.approx(expected["delta"]["compliance_risk"], abs=0.05)
+    # Two more: the second move, then an edit of one's own; four columns, no fifth.
+    page.evaluate("document.querySelectorAll('#change-list .move button.try')[1].click()")
+    compared(page, 3)
+    page.evaluate("""document.getElementById('own-edit').open = true; document.getElementById('edit-action').value = 'add';
+        document.getElementById('edit-field').value = 'scenarios';
+        document.getElementById('edit-value').value = '农业'; document.getElementById('add-variant').click()""")
+    heads = compared(page, 4)
+    assert ("农业" in heads[3]) or ("agri" in heads[3].lower())
+    page.evaluate("document.querySelectorAll('#change-list .move button.try')[2].click()")
+    page.wait_for("document.getElementById('variants-note').innerText !== ''", "the four-variant limit said")
+    assert len(compared(page, 4)) == 4
+    # A variant removed.
+    page.evaluate("document.querySelector('#variants thead button.remove').click()")
+    compared(page, 3)
+    screenshot(page, f"whatif-{lang}")
     no_errors(page)

@@ -142,7 +142,12 @@
     input.addEventListener("blur", () => setTimeout(() => { if (!list.contains(document.activeElement)) close(); }, 150));
   }
 
+  const closeAll = (except) => {
+    for (const list of document.querySelectorAll(".suggest")) if (list !== except) { list.hidden = true; list.replaceChildren(); }
+  };
   WB.hooks.ready.push(() => {
+    document.addEventListener("focusin", (e) => closeAll(e.target.closest(".field")?.querySelector(".suggest")));
+    $("#profile-form").addEventListener("submit", () => closeAll(null));
     buildBlurb();
     for (const field of Object.keys(WB.KINDS)) attachSuggest(field);
     WB.setLang(WB.lang);
