@@ -6,6 +6,7 @@ to docs/ when WORKBENCH_SCREENSHOTS is set (scripts/bench/workbench_screens.py s
 import base64
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 import requests
 
 from tests.integration.test_swagger_ui import Page
-from tests.servers import PROBE_SECONDS, ROOT, Servers, free_port
+from tests.servers import PROBE_SECONDS, ROOT, Servers, free_port, wait_until
 
 pytestmark = pytest.mark.integration
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -265,4 +266,70 @@ def test_a_recommended_move_is_tried_and_variants_sit_side_by_side(browser, lang
     page.evaluate("document.querySelector('#variants thead button.remove').click()")
     compared(page, 3)
     screenshot(page, f"whatif-{lang}")
+    no_errors(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_whole_state_travels_in_the_link(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    fill(page, LOOKALIKE)
+    answer = score(page)
+    page.evaluate("document.querySelector('#change-list .move button.try').click()")
+    compared(page, 2)
+    link = page.evaluate("location.href")
+    assert "#s=" in link and "lang=" not in link
+    state = page.evaluate("WB.decodeState(location.hash.slice(3))")
+    assert state["p"]["name"] == "QuickCash" and state["l"] == lang and len(state["v"]) == 1
+    # A cold open of the link (a blank page first) brings back the profile, its answer and the variant.
+    page.open("about:blank")
+    page.open(link)
+    page.wait_for("document.body && document.body.dataset.ready === 'true'", "the workbench starting")
+    page.wait_for("WB.answer !== null && document.querySelectorAll('#variants thead th').length === 2",
+                  "the state restored from the link")
+    assert page.evaluate("WB.lang") == lang
+    assert page.evaluate("document.getElementById('f-name').value") == "QuickCash"
+    restored = page.evaluate("JSON.parse(JSON.stringify(WB.answer))")
+    for name in ("differentiation", "homogeneity_risk", "compliance_risk"):
+        assert restored[name]["score"] == answer[name]["score"]
+    no_errors(page)
+
+
+def test_the_answer_downloads_as_json(browser, tmp_path):
+    base, page = browser
+    open_page(page, base, "en")
+    fill(page, PROFILE["en"])
+    answer = score(page)
+    page.call("Page.setDownloadBehavior", behavior="allow", downloadPath=str(tmp_path))
+    page.evaluate("document.getElementById('download-json').click()")
+    target = tmp_path / "ChargeSafe NEV cover.diffscore.json"
+    wait_until(target.exists, "the JSON download", seconds=30)
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    assert saved["differentiation"] == answer["differentiation"] and saved["interpretation"] == answer["interpretation"]
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_print_view_is_a_clean_report_of_at_most_two_pages(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    fill(page, LOOKALIKE)
+    score(page)
+    page.evaluate("document.querySelector('#change-list .move button.try').click()")
+    compared(page, 2)
+    page.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        hidden = page.evaluate("""['#profile-form', '.tools', '#change-list button.try', '#own-edit']
+            .map(s => getComputedStyle(document.querySelector(s)).display)""")
+        assert hidden == ["none"] * 4
+        assert page.evaluate("getComputedStyle(document.getElementById('print-profile')).display") == "block"
+        assert "QuickCash" in text(page, "#report-title")
+        screenshot(page, f"print-{lang}")
+        pdf = base64.b64decode(page.call("Page.printToPDF", paperWidth=8.27, paperHeight=11.69, preferCSSPageSize=True)["data"])
+        assert 1 <= pdf_pages(pdf) <= 2, pdf_pages(pdf)
+    finally:
+        page.call("Emulation.setEmulatedMedia", media="")
     no_errors(page)
