@@ -107,12 +107,18 @@ def no_errors(page: Page, refused: bool = False) -> None:
     assert not bad, page.console
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, selector: str | None = None) -> None:
+    """docs/workbench-NAME.png: the page (at most 2400 px tall), or only the element `selector`."""
     if not SCREENSHOTS:
         return
-    height = page.evaluate("Math.min(2400, document.documentElement.scrollHeight)")
-    page.call("Emulation.setDeviceMetricsOverride", width=1280, height=height, deviceScaleFactor=1, mobile=False)
-    shot = page.call("Page.captureScreenshot", format="png")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.call("Emulation.setDeviceMetricsOverride", width=1280, height=min(height, 2400) if selector is None else height,
+              deviceScaleFactor=1, mobile=False)
+    clip = None
+    if selector:
+        clip = page.evaluate(f"""(() => {{ const r = document.querySelector({js(selector)}).getBoundingClientRect();
+            return {{x: r.x + scrollX - 8, y: r.y + scrollY - 8, width: r.width + 16, height: r.height + 16, scale: 1}}; }})()""")
+    shot = page.call("Page.captureScreenshot", format="png", **({"clip": clip, "captureBeyondViewport": True} if clip else {}))
     (ROOT / "docs" / f"workbench-{name}.png").write_bytes(base64.b64decode(shot["data"]))
     page.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
 
@@ -265,7 +271,7 @@ def test_a_recommended_move_is_tried_and_variants_sit_side_by_side(browser, lang
     # A variant removed.
     page.evaluate("document.querySelector('#variants thead button.remove').click()")
     compared(page, 3)
-    screenshot(page, f"whatif-{lang}")
+    screenshot(page, f"whatif-{lang}", "#variants-block")
     no_errors(page)
 
 
@@ -332,4 +338,33 @@ def test_the_print_view_is_a_clean_report_of_at_most_two_pages(browser, lang):
         assert 1 <= pdf_pages(pdf) <= 2, pdf_pages(pdf)
     finally:
         page.call("Emulation.setEmulatedMedia", media="")
+    no_errors(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_positioning_map_shows_archetypes_apart_and_the_white_space(browser, lang):
+    base, page = browser
+    open_page(page, base, lang)
+    fill(page, LOOKALIKE)
+    answer = score(page)
+    nearest = answer["nearest_benchmarks"]
+    archetypes = [n for n in nearest if n.get("archetype")]
+    assert archetypes and len(archetypes) < len(nearest)
+    assert page.evaluate("document.querySelectorAll('#map-figure svg g.point').length") == len(nearest)
+    assert page.evaluate("document.querySelectorAll('#map-figure svg g.archetype').length") == len(archetypes)
+    # An archetype says how many products it stands for, on the map and in the table.
+    first = archetypes[0]
+    assert f"×{first['products']}" in page.evaluate(f"document.querySelector('#map-figure g[data-id={js(first['id'])}]').textContent")
+    row = text(page, f"#nearest tr[data-id={js(first['id'])}]")
+    assert str(first["products"]) in row and first["name_zh" if lang == "zh" else "name_en"] in row
+    # White space: the cells of POST /v1/white-space, one tried as a variant.
+    page.wait_for("document.querySelectorAll('#white-space tbody tr').length > 0", "the white-space cells")
+    cells = requests.post(f"{base}/v1/white-space", json=page.evaluate("WB.sent"), timeout=30).json()["cells"]
+    assert page.evaluate("document.querySelectorAll('#white-space tbody tr').length") == len(cells)
+    label = cells[0]["technology"]["label_zh" if lang == "zh" else "label_en"]
+    assert label in text(page, "#white-space tbody tr")
+    page.evaluate("document.querySelector('#white-space tbody tr button.try').click()")
+    heads = compared(page, 2)
+    assert label in heads[1]
+    screenshot(page, f"map-{lang}", "#map-block")
     no_errors(page)
