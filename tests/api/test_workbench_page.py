@@ -1,6 +1,7 @@
 """The workbench page as files: served with its own strict policy, everything it loads from this
-origin, and no hook on the API's request path."""
+origin, the vendored libraries recorded with their versions, and no hook on the API's request path."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -36,6 +37,15 @@ def test_assets_fetch_nothing_from_outside():
         if path.suffix in (".js", ".css", ".html"):
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"""(?:fetch|src|href|url)\s*[(=:]\s*["'(]?\s*(?:https?:)?//""", text), path.name
+
+
+def test_vendored_libraries_are_recorded_with_version_licence_and_digest():
+    vendor = PAGE_DIR / "vendor"
+    record = (vendor / "VENDORED.md").read_text(encoding="utf-8")
+    for path in vendor.glob("*.js"):
+        assert f"`{path.name}`" in record
+        assert hashlib.sha512(path.read_bytes()).hexdigest() in record
+        assert (vendor / (path.name.removesuffix(".min.js") + ".LICENSE")).exists()
 
 
 def test_the_page_adds_nothing_to_the_api_request_path(app):

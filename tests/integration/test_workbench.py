@@ -107,9 +107,15 @@ def no_errors(page: Page, refused: bool = False) -> None:
     assert not bad, page.console
 
 
-def screenshot(page: Page, name: str, selector: str | None = None) -> None:
-    """docs/workbench-NAME.png: the page (at most 2400 px tall), or only the element `selector`."""
+def screenshot(page: Page, name: str, selector: str | None = None, first_screen: bool = False) -> None:
+    """docs/workbench-NAME.png: the page (at most 2400 px tall), only the element `selector`, or
+    the first screen (1280 x 900) as a visitor sees it."""
     if not SCREENSHOTS:
+        return
+    if first_screen:
+        page.evaluate("window.scrollTo(0, 0)")
+        shot = page.call("Page.captureScreenshot", format="png")
+        (ROOT / "docs" / f"workbench-{name}.png").write_bytes(base64.b64decode(shot["data"]))
         return
     height = page.evaluate("document.documentElement.scrollHeight")
     page.call("Emulation.setDeviceMetricsOverride", width=1280, height=min(height, 2400) if selector is None else height,
@@ -159,6 +165,7 @@ def test_a_profile_is_scored_read_and_explained(browser, lang):
     page.evaluate("document.querySelector('#score-differentiation details').open = true")
     assert factor["evidence"]["sections"][0] in text(page, "#score-differentiation details")
     screenshot(page, f"score-{lang}")
+    screenshot(page, f"first-screen-{lang}", first_screen=True)
     no_errors(page)
 
 
@@ -368,3 +375,85 @@ def test_the_positioning_map_shows_archetypes_apart_and_the_white_space(browser,
     assert label in heads[1]
     screenshot(page, f"map-{lang}", "#map-block")
     no_errors(page)
+
+
+def portfolio_workbook(path: Path, rows: int) -> list[str]:
+    """An .xlsx of `rows` profiles: the example portfolio's rows over and over, each with its own id."""
+    import csv
+
+    import openpyxl
+
+    table = list(csv.reader((ROOT / "scripts" / "examples" / "portfolio.csv").read_text(encoding="utf-8-sig").splitlines()))
+    header, examples = table[0], table[1:]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    ids = []
+    for n in range(rows):
+        line = list(examples[n % len(examples)])
+        line[0] = f"p-{n + 1:03d}"
+        ids.append(line[0])
+        sheet.append(line)
+    workbook.save(path)
+    return ids
+
+
+def choose_file(page: Page, selector: str, path: Path) -> None:
+    root = page.call("DOM.getDocument")["root"]["nodeId"]
+    node = page.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+    page.call("DOM.setFileInputFiles", files=[str(path)], nodeId=node)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_200_row_xlsx_portfolio_is_scored_mapped_and_downloaded(browser, lang, tmp_path):
+    import openpyxl
+
+    base, page = browser
+    open_page(page, base, lang)
+    ids = portfolio_workbook(tmp_path / "portfolio.xlsx", 200)
+    choose_file(page, "#p-file", tmp_path / "portfolio.xlsx")
+    page.wait_for("WB.portfolio.results().length === 200 && !document.getElementById('p-downloads').hidden",
+                  "200 rows scored through the batch endpoint", seconds=180)
+    progress = page.evaluate("[document.getElementById('p-progress').value, document.getElementById('p-progress').max]")
+    assert progress == [200, 200]
+    results = page.evaluate("WB.portfolio.results()")
+    assert [r["row_id"] for r in results] == ids
+    scored = [r for r in results if r["status"] == "scored"]
+    assert len(scored) >= 150 and all(0 <= r["differentiation"] <= 100 for r in scored)
+    assert {r["status"] for r in results} <= {"scored", "rejected"}
+    assert page.evaluate("document.querySelectorAll('#p-map circle.dot').length") == len(scored)
+    assert page.evaluate("document.querySelectorAll('#p-table tbody tr').length") == 200
+    caption = "组合定位图" if lang == "zh" else "Portfolio map"
+    assert page.evaluate("document.querySelector('#p-map svg title').textContent") == caption
+    screenshot(page, f"portfolio-{lang}", "#portfolio-block")
+    # Both downloads, read back as a spreadsheet would.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    page.call("Page.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+    page.evaluate("document.getElementById('p-xlsx').click(); document.getElementById('p-csv').click()")
+    xlsx, csv_file = downloads / "portfolio.scored.xlsx", downloads / "portfolio.scored.csv"
+    wait_until(lambda: xlsx.exists() and csv_file.exists(), "the .xlsx and CSV downloads", seconds=30)
+    sheet = openpyxl.load_workbook(xlsx).worksheets[0]
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0][:3] == ("row_id", "status", "http_status") and [line[0] for line in lines[1:]] == ids
+    column = lines[0].index("differentiation")
+    assert all(isinstance(line[column], (int, float)) for line in lines[1:] if line[1] == "scored")
+    data = csv_file.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and len(data.decode("utf-8-sig").strip().splitlines()) == 201
+    no_errors(page)
+
+
+def test_a_workbook_with_an_unknown_column_is_refused_before_anything_is_sent(browser, tmp_path):
+    import openpyxl
+
+    base, page = browser
+    open_page(page, base, "en")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name", "domain", "colour"])
+    workbook.active.append(["A", "payments", "red"])
+    workbook.save(tmp_path / "bad.xlsx")
+    choose_file(page, "#p-file", tmp_path / "bad.xlsx")
+    page.wait_for("document.getElementById('p-note').innerText.includes('colour')", "the unknown column named")
+    assert page.evaluate("WB.portfolio.results().length") == 0
+    no_errors(page)
+
