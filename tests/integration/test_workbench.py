@@ -203,7 +203,6 @@ def test_an_unknown_term_is_accepted_from_its_suggestion(browser, lang):
     reading = page.evaluate("WB.answer.interpretation.find(i => i.field === 'tech_stack[1]')")
     assert reading["code"] == "face_recognition" and reading["how"] in ("exact", "synonym")
     assert page.evaluate("document.querySelectorAll('#chips .chip.unknown').length") == 0
-    screenshot(page, f"accepted-{lang}")
     no_errors(page)
 
 
@@ -457,3 +456,74 @@ def test_a_workbook_with_an_unknown_column_is_refused_before_anything_is_sent(br
     assert page.evaluate("WB.portfolio.results().length") == 0
     no_errors(page)
 
+
+def axe_violations(page: Page, selector: str = "body") -> list[dict]:
+    """axe-core (vendored, injected over the DevTools protocol, not served) on the page as it is:
+    the serious and critical violations, each with its rule and the elements it found."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.call("Runtime.evaluate", awaitPromise=True, returnByValue=True, expression=f"""
+        axe.run(document.querySelector({js(selector)}), {{resultTypes: ['violations']}}).then(r => r.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}})))""")
+    assert "exceptionDetails" not in result, result["exceptionDetails"]
+    return result["result"]["value"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_main_views_have_no_serious_or_critical_accessibility_violations(browser, lang, tmp_path):
+    base, page = browser
+    open_page(page, base, lang)
+    assert axe_violations(page) == [], "empty page"
+    # An answer with its chips, waterfalls (one evidence open), moves, variants, map and white space.
+    fill(page, {**LOOKALIKE, "tech_stack": "AI risk control, face recog"})
+    score(page)
+    page.evaluate("document.querySelector('#score-differentiation details').open = true")
+    page.evaluate("document.querySelector('#change-list .move button.try').click()")
+    compared(page, 2)
+    page.wait_for("document.querySelectorAll('#white-space tbody tr').length > 0", "the white-space cells")
+    type_into(page, "scenarios", "农" if lang == "zh" else "agri")
+    page.wait_for("!document.getElementById('f-scenarios-suggest').hidden", "suggestions showing")
+    assert axe_violations(page) == [], "scored page"
+    # A bad input, and a portfolio.
+    fill(page, {"name": "", "domain": "lending"})
+    page.evaluate("document.getElementById('score').click()")
+    portfolio_workbook(tmp_path / "small.xlsx", 20)
+    choose_file(page, "#p-file", tmp_path / "small.xlsx")
+    page.wait_for("WB.portfolio.results().length === 20", "the portfolio scored")
+    found = axe_violations(page)
+    assert found == [], found
+    # The key prompt.
+    page.evaluate("document.getElementById('key-dialog').hidden = false")
+    try:
+        assert axe_violations(page, "#key-dialog") == [], "key dialog"
+    finally:
+        page.evaluate("document.getElementById('key-dialog').hidden = true")
+
+
+def test_an_api_key_is_asked_once_and_kept_in_session_storage_only(browser):
+    from service.api.security import digest
+
+    _, page = browser
+    key = "workbench-test-key"
+    with Servers() as started:
+        keyed = started.gunicorn(workers=1, DIFFSCORE_API_KEYS=f"consultant:score:{digest(key)}")
+        page.open(f"{keyed.url}/workbench?lang=en")
+        page.wait_for("document.body && document.body.dataset.ready === 'true'", "the workbench starting")
+        page.wait_for("!document.getElementById('key-dialog').hidden", "the key asked for")
+        assert page.evaluate("document.activeElement.id") == "key-input"
+        page.evaluate(f"document.getElementById('key-input').value = {js(key)};"
+                      " document.querySelector('#key-form button').click()")
+        page.wait_for("window.WB.taxonomy !== null", "the taxonomy loading with the key")
+        fill(page, PROFILE["en"])
+        answer = score(page)
+        assert answer["differentiation"]["score"] >= 0
+        assert page.evaluate("sessionStorage.getItem('diffscore.apiKey')") == key
+        assert page.evaluate("localStorage.length") == 0 and page.evaluate("document.cookie") == ""
+        assert key not in page.evaluate("location.href")
+        # Asked once: the same tab's next page load uses the stored key without asking.
+        page.open(f"{keyed.url}/workbench?lang=en")
+        page.wait_for("document.body && document.body.dataset.ready === 'true' && WB.taxonomy !== null", "a reload")
+        assert page.evaluate("document.getElementById('key-dialog').hidden")
+        page.evaluate("sessionStorage.clear()")
+    no_errors(page, refused=True)

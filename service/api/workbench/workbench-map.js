@@ -92,7 +92,7 @@
     const have = new Set(Object.values(WB.answer.profile || {}).flat().filter((v) => typeof v === "string"));
     const ref = (r) => WB.label(r);
     $("#white-space").replaceChildren(
-      el("thead", {}, el("tr", {}, [t("ws_cell"), t("ws_fit"), t("ws_product_fit"), t("ws_nearest"), ""].map((h) => el("th", {scope: "col", text: h})))),
+      el("thead", {}, el("tr", {}, [t("ws_cell"), t("ws_fit"), t("ws_product_fit"), t("ws_nearest"), t("ws_try")].map((h) => el("th", {scope: "col", text: h})))),
       el("tbody", {}, cells.map((c, i) => {
         const edits = [["tech_stack", c.technology], ["scenarios", c.scenario], ["target_segments", c.segment]]
           .filter(([, r]) => !have.has(r.code)).map(([field, r]) => ({action: "add", field, value: r.code}));

@@ -16,7 +16,7 @@
       "横轴为差异化（越右越高），纵轴为同质化风险（越上越高）；颜色为合规风险等级。"],
     q_blue: ["differentiated, open", "差异化·空间开阔"], q_red: ["look-alike, crowded", "同质化·拥挤"],
     q_niche: ["distinct but crowded", "有特色但拥挤"], q_plain: ["plain but open", "平淡但开阔"],
-    col_row: ["row", "行"], col_status: ["status", "状态"], col_top: ["top recommendation", "首要建议"],
+    p_rows: ["Portfolio rows", "组合明细"], col_row: ["row", "行"], col_status: ["status", "状态"], col_top: ["top recommendation", "首要建议"],
     st_scored: ["scored", "已评分"], st_rejected: ["rejected", "被拒绝"], st_failed: ["failed", "失败"],
   });
   const fill = (key, values) => Object.entries(values).reduce((s, [k, v]) => s.replace("{" + k + "}", v), t(key));
@@ -233,7 +233,7 @@
         el("button", {type: "button", id: "p-csv", "data-i18n": "download_csv",
           onclick: () => WB.download(toCsv(), "text/csv;charset=utf-8", sourceName + ".scored.csv")})),
       el("figure", {id: "p-map", class: "p-map"}),
-      el("div", {class: "table-wrap p-table-wrap", tabindex: 0, role: "region", "aria-labelledby": "p-h"}, el("table", {id: "p-table", class: "nearest", "aria-labelledby": "p-h"}))));
+      el("div", {class: "table-wrap p-table-wrap", tabindex: 0, role: "region", "data-i18n-label": "p_rows"}, el("table", {id: "p-table", class: "nearest", "aria-labelledby": "p-h"}))));
   }
 
   WB.hooks.ready.push(() => { buildSection(); WB.setLang(WB.lang); });

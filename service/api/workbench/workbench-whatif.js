@@ -93,7 +93,7 @@
     block.hidden = !compared;
     if (!compared) return;
     const variants = compared.variants;
-    table.append(el("thead", {}, el("tr", {}, el("td"), variants.map((v, i) => el("th", {scope: "col", class: i === variants.length - 1 && i ? "latest" : null},
+    table.append(el("thead", {}, el("tr", {}, el("td", {class: "corner"}), variants.map((v, i) => el("th", {scope: "col", class: i === variants.length - 1 && i ? "latest" : null},
       el("span", {text: variantName(i)}), i ? el("button", {type: "button", class: "remove", "aria-label": `${t("remove_variant")}: ${variantName(i)}`,
         onclick: () => { WB.variants.splice(i - 1, 1); compare(); }}, t("remove_variant")) : null)))));
     const body = el("tbody");

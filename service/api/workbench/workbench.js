@@ -333,9 +333,11 @@
       WB.taxonomy = new Map(data.terms.map((term) => [term.code, term]));
       WB.terms = data.terms;
       render();
+      performance.mark("workbench-taxonomy");
     }).catch(() => {});
     for (const hook of WB.hooks.ready) hook();
     document.body.dataset.ready = "true";
+    performance.mark("workbench-ready");
   }
   WB.download = function (content, type, filename) {
     const url = URL.createObjectURL(new Blob([content], {type}));
