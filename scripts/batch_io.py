@@ -1,10 +1,15 @@
-"""Reading portfolio files (CSV, JSONL, JSON) into profiles and writing scored rows (CSV, JSONL)."""
+"""Reading portfolio files (CSV, Excel .xlsx, JSONL, JSON) into profiles and writing scored rows
+(CSV, .xlsx, JSONL)."""
 
 import csv
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
 
@@ -42,6 +47,8 @@ def profile_hash(profile) -> str:
 
 def read_rows(path: Path) -> list[Row]:
     suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _unique(_table_rows(*_xlsx_table(path), path), path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -55,7 +62,11 @@ def read_rows(path: Path) -> list[Row]:
     elif suffix == ".json":
         rows = _json_rows(text, path)
     else:
-        raise InputError(f"{path}: unknown input format {suffix!r}; use .csv, .jsonl or .json")
+        raise InputError(f"{path}: unknown input format {suffix!r}; use .csv, .xlsx, .jsonl or .json")
+    return _unique(rows, path)
+
+
+def _unique(rows: list[Row], path: Path) -> list[Row]:
     seen: dict[str, int] = {}
     for row in rows:
         if row.row_id in seen:
@@ -76,14 +87,50 @@ def _row(number: int, record: dict | None, error: str | None = None, raw: str = 
 
 def _csv_rows(text: str, path: Path) -> list[Row]:
     reader = csv.DictReader(text.splitlines())
-    columns = [c.strip() for c in reader.fieldnames or []]
+    return _table_rows([c.strip() for c in reader.fieldnames or []], reader, path)
+
+
+def _xlsx_table(path: Path) -> tuple[list[str], list[dict]]:
+    """The first worksheet: its first row names the columns (as in a CSV), every later non-empty row
+    is a profile; numbers, booleans and dates are read as the text a CSV would hold."""
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except Exception as exc:  # openpyxl raises zipfile, XML and its own errors for a file that is not .xlsx
+        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        lines = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [_cell_text(c) for c in next(lines, ())]
+        while header and not header[-1]:
+            header.pop()
+        records = [dict(zip(header, map(_cell_text, line))) for line in lines
+                   if any(_cell_text(c) for c in line[:len(header)])]
+    finally:
+        workbook.close()
+    return header, records
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _table_rows(columns: list[str], records, path: Path) -> list[Row]:
     unknown = sorted(set(columns) - KNOWN_COLUMNS)
     if unknown:
         raise InputError(f"{path}: unknown column(s) {unknown}; accepted: {sorted(KNOWN_COLUMNS)}")
     if "name" not in columns or "domain" not in columns:
         raise InputError(f"{path}: the columns 'name' and 'domain' are required")
     rows = []
-    for number, record in enumerate(reader, start=1):
+    for number, record in enumerate(records, start=1):
         cells = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
         try:
             profile = profile_from_cells(cells, rates_as_written=True)
@@ -119,22 +166,28 @@ def _json_rows(text: str, path: Path) -> list[Row]:
 
 
 class OutputFile:
-    """Scored rows, CSV or JSONL by extension. Appended as rows complete (so an interrupted run
+    """Scored rows, CSV, .xlsx or JSONL by extension. Appended as rows complete (so an interrupted run
     keeps them) and rewritten in input order at the end.
 
     A CSV starts with a UTF-8 byte order mark: without it Excel reads the file in the machine's
-    legacy code page and garbles Chinese names. JSON Lines stay plain UTF-8 (JSON forbids a BOM)."""
+    legacy code page and garbles Chinese names. JSON Lines stay plain UTF-8 (JSON forbids a BOM).
+    A workbook cannot be appended to: rows done go to `<output>.partial.jsonl` until the workbook is
+    rewritten, and a resumed run reads both."""
 
     def __init__(self, path: Path):
         self.path = path
         self.format = path.suffix.lower()
-        if self.format not in (".csv", ".jsonl", ".ndjson"):
-            raise InputError(f"{path}: unknown output format {self.format!r}; use .csv or .jsonl")
+        if self.format not in (".csv", ".xlsx", ".jsonl", ".ndjson"):
+            raise InputError(f"{path}: unknown output format {self.format!r}; use .csv, .xlsx or .jsonl")
+        if self.format == ".xlsx":
+            self.partial = OutputFile(path.with_name(path.name + ".partial.jsonl"))
         # utf-8-sig writes the mark only at the start of a file, so appending never repeats it.
         self.encoding = "utf-8-sig" if self.format == ".csv" else "utf-8"
         self._handle = None
 
     def read(self) -> list[dict]:
+        if self.format == ".xlsx":
+            return self._read_xlsx() + self.partial.read()
         if not self.path.exists():
             return []
         text = self.path.read_text(encoding="utf-8-sig")
@@ -150,20 +203,59 @@ class OutputFile:
     def rewrite(self, records: list[dict]) -> None:
         self.close()
         temporary = self.path.with_name(self.path.name + ".tmp")
+        if self.format == ".xlsx":
+            self._write_xlsx(temporary, records)
+            temporary.replace(self.path)
+            self.partial.close()
+            self.partial.path.unlink(missing_ok=True)
+            return
         with temporary.open("w", encoding=self.encoding, newline="") as handle:
             self._write(handle, records, header=True)
         temporary.replace(self.path)
 
     def append(self, records: list[dict]) -> None:
+        if self.format == ".xlsx":
+            self.partial.append(records)
+            return
         if self._handle is None:
             self._handle = self.path.open("a", encoding=self.encoding, newline="")
         self._write(self._handle, records, header=False)
         self._handle.flush()
 
     def close(self) -> None:
+        if self.format == ".xlsx":
+            self.partial.close()
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+    def _read_xlsx(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            lines = workbook.worksheets[0].iter_rows(values_only=True)
+            header = list(next(lines, ()))
+            records = [{k: v for k, v in zip(header, line)} for line in lines]
+        finally:
+            workbook.close()
+        for record in records:
+            for key, value in record.items():
+                if key == "factors" and isinstance(value, str) and value:
+                    record[key] = json.loads(value)
+                elif value is None:
+                    record[key] = ""
+        return records
+
+    @staticmethod
+    def _write_xlsx(path: Path, records: list[dict]) -> None:
+        """One sheet, the CSV's columns; lists and objects as JSON text; numbers stay numbers."""
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("scored")
+        sheet.append(list(OUTPUT_FIELDS))
+        for record in records:
+            sheet.append([_xlsx_value(record.get(k)) for k in OUTPUT_FIELDS])
+        workbook.save(path)
 
     def _write(self, handle, records, header: bool) -> None:
         if self.format == ".csv":
@@ -176,6 +268,14 @@ class OutputFile:
         else:
             for record in records:
                 handle.write(json.dumps({k: record.get(k) for k in OUTPUT_FIELDS}, ensure_ascii=False) + "\n")
+
+
+def _xlsx_value(value):
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def summary_path(output: Path) -> Path:

@@ -2,6 +2,7 @@
 
 Examples:
   diffscore-batch ideas.csv -o scored.csv
+  diffscore-batch ideas.xlsx -o scored.xlsx
   diffscore-batch ideas.jsonl -o scored.jsonl --report map.html --base-url http://10.0.0.5:8000
   DIFFSCORE_URL=http://127.0.0.1:8000 diffscore-batch ideas.json -o scored.csv --quiet
 
@@ -40,8 +41,8 @@ def parse_args(argv):
         prog="diffscore-batch", description=__doc__.split("\n\n")[0],
         epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("input", type=Path, help="profiles: .csv, .jsonl or .json (array)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="results: .csv or .jsonl")
+    parser.add_argument("input", type=Path, help="profiles: .csv, .xlsx (first sheet), .jsonl or .json (array)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="results: .csv, .xlsx or .jsonl")
     parser.add_argument("--report", type=Path, help="also write a self-contained HTML report")
     parser.add_argument("--base-url", default=os.environ.get("DIFFSCORE_URL", DEFAULT_URL),
                         help="service URL (default: $DIFFSCORE_URL or %(default)s)")

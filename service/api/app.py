@@ -22,6 +22,7 @@ from service.api import cors, deadline, errors, nullable, observability, securit
 from service.api.context import Services, services
 from service.api.json import OrjsonProvider
 from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy, white_space
+from service.api.routes import workbench
 from service.api.schemas import ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     for module in (scores, compare, white_space, profiles, catalog_routes, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(workbench.bp)
     app.register_blueprint(observability.bp)
     app.register_error_handler(ServiceError, errors.handle_service_error)
     cors.configure(app, settings.cors_origins)
