@@ -32,6 +32,8 @@ PROBLEM_TYPES = {p.slug: p for p in (
     ProblemType("method-not-allowed", 405, "Method not allowed"),
     ProblemType("not-acceptable", 406, "Not acceptable"),
     ProblemType("payload-too-large", 413, "Payload too large"),
+    ProblemType("uri-too-long", 414, "URI too long"),
+    ProblemType("header-fields-too-large", 431, "Request header fields too large"),
     ProblemType("unsupported-media-type", 415, "Unsupported media type"),
     ProblemType("invalid-input", 422, "Invalid input"),
     ProblemType("unknown-term", 422, "Unknown vocabulary term"),
@@ -121,6 +123,14 @@ class BadRequest(ServiceError):
 
 class PayloadTooLarge(ServiceError):
     problem = PROBLEM_TYPES["payload-too-large"]
+
+
+class UriTooLong(ServiceError):
+    problem = PROBLEM_TYPES["uri-too-long"]
+
+
+class HeaderFieldsTooLarge(ServiceError):
+    problem = PROBLEM_TYPES["header-fields-too-large"]
 
 
 class UnsupportedMediaType(ServiceError):

@@ -28,6 +28,10 @@ class Settings:
     answer_cache_size: int = 1024
     # Larger bodies get a 413 problem; field limits live in the API schemas (and so in openapi.yaml).
     max_body_bytes: int = 4 * 1024 * 1024
+    # The app's own limits on the URL (path and query) and on one header line, answered 414 / 431 with
+    # the part named; gunicorn.conf.py sets gunicorn's twice as loose, so the app is the one that answers.
+    max_url_bytes: int = 4096
+    max_header_bytes: int = 8192
     # Wall-clock seconds a request may run before it is answered 503 (0: no deadline); below
     # gunicorn's worker timeout (GUNICORN_TIMEOUT, 30 s), so the app answers before the worker is killed.
     request_deadline_seconds: float = 20.0
