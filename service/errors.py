@@ -121,6 +121,14 @@ class BadRequest(ServiceError):
     problem = PROBLEM_TYPES["bad-request"]
 
 
+class TooManyRequests(ServiceError):
+    problem = PROBLEM_TYPES["too-many-requests"]
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class PayloadTooLarge(ServiceError):
     problem = PROBLEM_TYPES["payload-too-large"]
 

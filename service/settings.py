@@ -45,6 +45,9 @@ class Settings:
     require_api_keys: bool = False
     # Per key (or per client address without keys), shared through Redis when REDIS_URL is set.
     rate_limit: str = "1200 per minute"
+    # Wrong API keys per client address; past it, any key from that address gets 429 until the
+    # window ends, so keys cannot be guessed at request speed.
+    wrong_key_limit: str = "20 per minute"
     batch_rate_limit: str = "600 per minute"
     # Browser origins allowed to call the API (CORS), e.g. "https://planner.example.com,http://localhost:3000";
     # empty (the default) sends no CORS headers, so browsers on other origins are refused.

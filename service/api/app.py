@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     cache, answers, store = build_cache(settings)
     catalogs = CatalogRegistry(raw, report_entries, benchmarks, store, settings.redis_key_prefix,
                                settings.catalog_refresh_seconds)
-    catalogs.load_files(settings.benchmark_paths)
+    catalogs.load_files(settings.benchmark_paths, settings.catalog_max_body_bytes)
     app.extensions["diffscore"] = Services(settings, benchmarks, cache, answers, catalogs,
                                            TermFinder(benchmarks.vocabulary))
     observability.configure_logging()
@@ -115,7 +115,9 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     app.before_request(observability.start_timer)
     app.before_request(_assign_request_id)
     app.before_request(_within_request_limits)
-    app.before_request(partial(security.authenticate, keys))
+    limiter = _limiter(settings)
+    app.before_request(partial(security.authenticate, keys,
+                               security.WrongKeys(limiter, settings.wrong_key_limit, settings.redis_key_prefix)))
     app.before_request(_require_json_body)
     app.after_request(_echo_request_id)
     app.after_request(security.security_headers)
@@ -123,7 +125,6 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
 
     # extensions; Flask runs after_request hooks last-registered first, so this one sees the limiter's headers
     app.after_request(_rate_limit_headers_in_seconds)
-    limiter = _limiter(settings)
     limiter.init_app(app)
     api = ProblemApi(app)
     api.ma_plugin.converter.add_attribute_function(nullable.null_alternative)

@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PROFILE_FIELDS, VERDICTS, ProfileField
+from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, ONE_LINE, PROFILE_FIELDS, VERDICTS, ProfileField, one_line
 from service.profile_rows import split_terms
 from service.vocabulary.profiles import READINGS
 from service.vocabulary.scalars import RATE_ACCEPTED, RATE_MAX_CHARS, read_rate
@@ -56,6 +56,11 @@ class TermList(fields.List):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+def _one_line(value: str) -> None:
+    if not one_line(value):
+        raise ValidationError(f"Not a name: send {ONE_LINE}; put longer text in description.")
+
+
 def _input_field(spec: ProfileField):
     """The request field for one declared profile field."""
     if spec.shape == "terms":
@@ -104,8 +109,9 @@ def _profile_schemas(direction: str, make_field, top: dict):
 
 
 ComplianceInSchema, _ProfileIn = _profile_schemas("In", _input_field, {
-    "name": fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX),
-                          metadata={"example": "Charging-pile insurance for NEV owners"}),
+    "name": fields.String(required=True, validate=[validate.Length(min=1, max=TERM_MAX), _one_line],
+                          metadata={"example": "Charging-pile insurance for NEV owners",
+                                    "description": f"The product's name: {ONE_LINE}."}),
     "domain": fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX), metadata={
         "description": "Primary domain, e.g. payments, lending, wealth_management, insurtech, regtech "
                        "(a service such as 'BNPL' is read as its domain).", "example": "insurtech"}),

@@ -31,8 +31,13 @@ class Catalog:
     source: str          # "file" or "registered"
 
 
-def read_catalog_file(path: Path) -> list[dict]:
-    """Products from a JSONL, JSON, YAML or CSV file: profile fields plus id and optional verdict."""
+def read_catalog_file(path: Path, max_bytes: int) -> list[dict]:
+    """Products from a JSONL, JSON, YAML or CSV file: profile fields plus id and optional verdict;
+    no larger than a registered catalog may be."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise BenchmarkDataError(f"{path}: {size} bytes; a catalog file is at most {max_bytes} "
+                                 "(DIFFSCORE_CATALOG_MAX_BODY_BYTES)")
     text = path.read_text(encoding="utf-8-sig")
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
@@ -40,12 +45,23 @@ def read_catalog_file(path: Path) -> list[dict]:
     if suffix == ".json":
         data = json.loads(text)
     elif suffix in (".yaml", ".yml"):
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
+        data = _load_yaml(path, text)
     elif suffix == ".csv":
         return [_row(cells) for cells in csv.DictReader(text.splitlines())]
     else:
         raise BenchmarkDataError(f"{path}: a catalog is .jsonl, .json, .yaml or .csv")
     return data["products"] if isinstance(data, dict) else data
+
+
+def _load_yaml(path: Path, text: str):
+    """YAML without aliases: a few lines of anchors and aliases can stand for billions of values (a
+    "YAML bomb") that reading the products would walk, and a catalog never needs one."""
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise BenchmarkDataError(f"{path}: line {mark.line + 1}: a YAML alias (*{event.anchor}); "
+                                     "catalog files take no anchors or aliases, write each product out")
+    return yaml.load(text, Loader=yaml.CSafeLoader)
 
 
 def _row(cells: dict) -> dict:
@@ -75,13 +91,13 @@ class CatalogRegistry:
         self._built: OrderedDict[tuple[str, str], Benchmarks] = OrderedDict()
         self._lock = threading.Lock()
 
-    def load_files(self, spec: str) -> None:
+    def load_files(self, spec: str, max_bytes: int) -> None:
         """BENCHMARK_PATHS: 'name=path,name=path'; any bad entry stops start-up with every problem."""
         for item in filter(None, (part.strip() for part in spec.split(","))):
             name, _, path = item.partition("=")
             if not name or not path:
                 raise BenchmarkDataError(f"BENCHMARK_PATHS entry {item!r} must be name=path")
-            products = read_catalog_file(Path(path))
+            products = read_catalog_file(Path(path), max_bytes)
             self._files[name] = (self._built_data(name, "", products, False).version, products)
 
     def register(self, name: str, products: list[dict]) -> Catalog:

@@ -10,7 +10,7 @@ from service.api.schemas import CatalogInSchema, CatalogListSchema, CatalogSchem
 from service.errors import FieldError, InvalidInput
 
 blp = ApiBlueprint("catalogs", __name__, url_prefix="/v1", description="Custom competitor catalogs.")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 @blp.route("/catalogs", methods=["GET"])
@@ -40,7 +40,7 @@ def put_catalog(catalog, name):
     Every product is validated and every problem listed at once; nothing is stored unless all are
     valid. Score against it with ?catalog=NAME, or ?catalog=NAME+report for both.
     """
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):      # fullmatch: `$` would let "acme\n" through
         raise InvalidInput("Catalog names are 1-64 lowercase letters, digits, '-' or '_'.",
                            [FieldError("name", "invalid catalog name", name, "[a-z0-9][a-z0-9_-]{0,63}")])
     return services().catalogs.register(name, catalog["products"])
