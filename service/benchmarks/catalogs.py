@@ -4,6 +4,7 @@ the same version. A request picks the benchmark data by name: 'report' (default)
 catalog alone) or 'NAME+report' (both)."""
 
 import csv
+import io
 import json
 import threading
 import time
@@ -47,7 +48,8 @@ def read_catalog_file(path: Path, max_bytes: int) -> list[dict]:
     elif suffix in (".yaml", ".yml"):
         data = _load_yaml(path, text)
     elif suffix == ".csv":
-        return [_row(cells) for cells in csv.DictReader(text.splitlines())]
+        # Rows end at \n or \r only: a cell keeps other line separators and its quoted line breaks.
+        return [_row(cells) for cells in csv.DictReader(io.StringIO(text, newline=""))]
     else:
         raise BenchmarkDataError(f"{path}: a catalog is .jsonl, .json, .yaml or .csv")
     return data["products"] if isinstance(data, dict) else data
