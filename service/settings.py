@@ -12,11 +12,20 @@ class Settings:
     benchmark_paths: str = ""
     # How stale a worker's copy of a registered catalog may get before it checks the shared store.
     catalog_refresh_seconds: float = 2.0
-    catalog_max_body_bytes: int = 64 * 1024 * 1024
+    # Memory against the pod limit (512 Mi, two workers, ~110 MB each at start): a registered catalog
+    # costs a worker about 3 MB per 1,000 products (its record and its built index, measured), so a
+    # worker keeps at most this many products of catalogs built (least recently used dropped, read
+    # again from the store when asked for), and a body is at most 16 MB (~45k full profiles).
+    catalog_max_body_bytes: int = 16 * 1024 * 1024
+    catalog_products_in_memory: int = 40_000
     # Without Redis: where workers on one machine share registered catalogs (gunicorn.conf.py sets it).
     catalog_dir: str = ""
     # Shared cache; empty means the embedded in-process cache only.
     redis_url: str = ""
+    # Registered catalogs in a Redis (or logical DB) of their own, e.g. one with persistence and
+    # noeviction; empty: in REDIS_URL's, where they are kept without expiry (so volatile-lru never
+    # evicts them) while every cache and rate-limit key carries a TTL.
+    catalog_redis_url: str = ""
     redis_key_prefix: str = "diffscore"
     # Redis may cost a request at most about one timeout: no retries, a breaker after repeated failures.
     redis_timeout_seconds: float = 0.05

@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     raw, report_entries, benchmarks = data or load_data(settings)
     cache, answers, store = build_cache(settings)
     catalogs = CatalogRegistry(raw, report_entries, benchmarks, store, settings.redis_key_prefix,
-                               settings.catalog_refresh_seconds)
+                               settings.catalog_refresh_seconds, settings.catalog_products_in_memory)
     catalogs.load_files(settings.benchmark_paths, settings.catalog_max_body_bytes)
     app.extensions["diffscore"] = Services(settings, benchmarks, cache, answers, catalogs,
                                            TermFinder(benchmarks.vocabulary))

@@ -12,6 +12,8 @@ from service.vocabulary.scalars import RATE_ACCEPTED, RATE_MAX_CHARS, read_rate
 LIST_MAX = 50
 TERM_MAX = 200
 DESCRIPTION_MAX = 5000
+# What one worker can hold within the pod's memory limit (see Settings.catalog_products_in_memory).
+CATALOG_MAX_PRODUCTS = 40_000
 KINDS = (*CONDITION_KINDS, "certification")
 
 
@@ -405,11 +407,20 @@ class HealthSchema(Schema):
     status = fields.String()
 
 
+class CatalogHealthSchema(Schema):
+    registered = fields.Integer(metadata={"description": "Registered catalogs the store lists."})
+    store = fields.String(metadata={"enum": ["up", "down"], "description": "Whether the catalog store answered."})
+    unloadable = fields.List(fields.String(), metadata={
+        "description": "Registered catalogs the store no longer holds whole: a worker starting now would answer "
+                       "404 for them. Register them again (PUT)."})
+
+
 class ReadinessSchema(Schema):
     status = fields.String(metadata={"enum": ["ready", "degraded"]})
     benchmark_version = fields.String()
     benchmarks = fields.Integer(metadata={"description": "Benchmark products loaded."})
     cache = fields.Dict()
+    catalogs = fields.Nested(CatalogHealthSchema)
 
 
 class FieldErrorSchema(Schema):
@@ -585,9 +596,11 @@ class ScoreQuerySchema(CatalogQuerySchema):
 
 
 class CatalogInSchema(Schema):
-    products = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200_000), metadata={
+    products = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=CATALOG_MAX_PRODUCTS), metadata={
         "description": "Products: id, name, domain and the profile's term fields (any accepted spelling), "
-                       "compliance, and an optional verdict (differentiated, homogeneous, penalised)."})
+                       "compliance, and an optional verdict (differentiated, homogeneous, penalised). At most "
+                       f"{CATALOG_MAX_PRODUCTS:,} (about 3 MB of each worker's memory per 1,000) in at most "
+                       "DIFFSCORE_CATALOG_MAX_BODY_BYTES (16 MB)."})
 
 
 class CatalogSchema(Schema):

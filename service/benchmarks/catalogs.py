@@ -81,13 +81,14 @@ class CatalogRegistry:
     """Named catalogs and the benchmark data built from them, rebuilt when a catalog's version moves."""
 
     def __init__(self, report_raw: dict, report_entries, report: Benchmarks, store: CatalogStore, prefix: str,
-                 refresh_seconds: float):
+                 refresh_seconds: float, keep_products: int):
         self._raw = report_raw
         self._report_entries = report_entries
         self._report = report
         self._store = store
         self._prefix = prefix
         self._refresh = refresh_seconds
+        self._keep_products = keep_products
         self._files: dict[str, tuple[str, list[dict]]] = {}
         self._seen: dict[str, tuple[float, dict | None]] = {}
         self._built: OrderedDict[tuple[str, str], Benchmarks] = OrderedDict()
@@ -108,9 +109,13 @@ class CatalogRegistry:
             raise InvalidInput(f"The name {name!r} is taken by a built-in or file catalog; choose another.")
         built = self._build(name, "", products)
         record = {"name": name, "version": built.version, "products": products}
-        stored = self._store.store(self._key(name), record)
-        if not (stored and self._store.store(self._key(name) + ":version", {"version": built.version})):
-            raise CatalogUnavailable("The shared catalog store (Redis) did not answer; try again.")
+        stored = (self._store.store(self._key(name), record)
+                  and self._store.store(self._key(name) + ":version", {"version": built.version,
+                                                                        "products": len(products)})
+                  and self._store.add_member(self._index(), name))
+        if not stored:
+            raise CatalogUnavailable("The shared catalog store (Redis) did not keep the catalog (away, or out of "
+                                     "memory); try again.")
         with self._lock:
             self._seen[name] = (time.monotonic(), record)
         return Catalog(name, built.version, len(products), "registered")
@@ -134,13 +139,36 @@ class CatalogRegistry:
             raise InvalidInput(f"{len(errors)} problem(s) in catalog {name!r}; see errors.", errors) from None
 
     def catalogs(self) -> list[Catalog]:
+        """Every catalog a request can select: registered ones as the shared store lists them (what any
+        worker registered), or, while the store is away, those this worker has seen."""
         found = [Catalog(REPORT, self._report.version, len(self._report.products), "report")]
         for name, (version, products) in sorted(self._files.items()):
             found.append(Catalog(name, version, len(products), "file"))
+        names = self._store.members(self._index())
         with self._lock:
-            registered = sorted((n, r) for n, (_, r) in self._seen.items() if r)
-        found += [Catalog(n, r["version"], len(r["products"]), "registered") for n, r in registered]
+            seen = {n: r for n, (_, r) in self._seen.items() if r}
+        for name in sorted(seen if names is None else names):
+            latest = None if names is None else self._store.fetch(self._key(name) + ":version")
+            if latest is not None and "products" in latest:
+                found.append(Catalog(name, latest["version"], latest["products"], "registered"))
+            elif name in seen:
+                found.append(Catalog(name, seen[name]["version"], len(seen[name]["products"]), "registered"))
         return found
+
+    def unloadable(self) -> list[str] | None:
+        """Registered catalogs the store no longer holds whole (what a worker starting now could not
+        serve); None when the store is away."""
+        names = self._store.members(self._index())
+        if names is None:
+            return None
+        broken = []
+        for name in sorted(names):
+            whole = self._store.intact(self._key(name)) and self._store.intact(self._key(name) + ":version")
+            if whole is None:
+                return None
+            if not whole:
+                broken.append(name)
+        return broken
 
     def _entries(self, name: str) -> tuple[str, list[dict]]:
         """A catalog's version and products; a registered one is re-read when it may have moved."""
@@ -172,9 +200,21 @@ class CatalogRegistry:
         key = (name, version or built.version, with_report)
         with self._lock:
             self._built[key] = built
-            while len(self._built) > _BUILT_KEEP:
-                self._built.popitem(last=False)
+            # Bounded in count and in products (memory): the least recently used go first, the one
+            # just built stays; a dropped catalog's record goes too and is read from the store again.
+            while len(self._built) > 1 and (len(self._built) > _BUILT_KEEP or self._products_kept() > self._keep_products):
+                (dropped, _, _), _ = self._built.popitem(last=False)
+                if all(n != dropped for n, _, _ in self._built):
+                    self._seen.pop(dropped, None)
         return built
+
+    def _products_kept(self) -> int:
+        return sum(len(built.products) - len(self._report.products) * with_report
+                   for (_, _, with_report), built in self._built.items())
 
     def _key(self, name: str) -> str:
         return f"{self._prefix}:catalog:{name}"
+
+    def _index(self) -> str:
+        """The set of registered names: what lists them, for every worker, without scanning keys."""
+        return f"{self._prefix}:catalogs"

@@ -26,15 +26,22 @@ def healthz():
 @blp.doc(operationId="checkReadiness")
 @blp.response(200, ReadinessSchema)
 def readyz():
-    """Benchmarks are loaded; the cache is up, or degraded (answers are still computed).
+    """Benchmarks are loaded; the cache is up, or degraded (answers are still computed); every
+    registered catalog can be loaded, or those that cannot are named.
 
-    For readiness probes: a Redis outage reports `degraded` with a 200, since scores are still served.
+    For readiness probes: a Redis outage, or a catalog the store no longer holds whole, reports
+    `degraded` with a 200: every pod shares the store, so taking pods out of service would not bring
+    a catalog back, and scores against the report are still served.
     """
     context = services()
     cache = context.cache.status()
+    catalogs = context.catalogs.catalogs()
+    unloadable = context.catalogs.unloadable()
     return {
-        "status": "degraded" if cache["redis"] == "degraded" else "ready",
+        "status": "degraded" if cache["redis"] == "degraded" or unloadable != [] else "ready",
         "benchmark_version": context.benchmarks.version,
         "benchmarks": len(context.benchmarks.products),
         "cache": cache,
+        "catalogs": {"registered": sum(c.source == "registered" for c in catalogs),
+                     "store": "down" if unloadable is None else "up", "unloadable": unloadable or []},
     }
