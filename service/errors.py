@@ -38,6 +38,7 @@ PROBLEM_TYPES = {p.slug: p for p in (
     ProblemType("invalid-input", 422, "Invalid input"),
     ProblemType("unknown-term", 422, "Unknown vocabulary term"),
     ProblemType("precondition-failed", 412, "Precondition failed"),
+    ProblemType("precondition-required", 428, "Precondition required"),
     ProblemType("too-many-requests", 429, "Too many requests"),
     ProblemType("internal-error", 500, "Internal error"),
     ProblemType("benchmark-data-invalid", 500, "Benchmark data invalid"),
@@ -143,6 +144,14 @@ class HeaderFieldsTooLarge(ServiceError):
 
 class UnsupportedMediaType(ServiceError):
     problem = PROBLEM_TYPES["unsupported-media-type"]
+
+
+class PreconditionFailed(ServiceError):
+    problem = PROBLEM_TYPES["precondition-failed"]
+
+
+class PreconditionRequired(ServiceError):
+    problem = PROBLEM_TYPES["precondition-required"]
 
 
 class BenchmarkDataError(ServiceError):

@@ -408,11 +408,10 @@ class HealthSchema(Schema):
 
 
 class CatalogHealthSchema(Schema):
-    registered = fields.Integer(metadata={"description": "Registered catalogs the store lists."})
     store = fields.String(metadata={"enum": ["up", "down"], "description": "Whether the catalog store answered."})
-    unloadable = fields.List(fields.String(), metadata={
-        "description": "Registered catalogs the store no longer holds whole: a worker starting now would answer "
-                       "404 for them. Register them again (PUT)."})
+    unloadable = fields.Integer(metadata={
+        "description": "Registered catalogs (of every tenant) the store no longer holds whole: a worker starting "
+                       "now would answer 404 for them. Their names are in the service's log; register them again."})
 
 
 class ReadinessSchema(Schema):

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import math
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,15 +36,22 @@ CONTENT_SECURITY = {
 }
 
 
+# The tenant of keys that name none ("name:role:sha256", the format before tenants) and of an open
+# service: they share one tenant, so a deployment that configures no tenant works as it did.
+DEFAULT_TENANT = ""
+_TENANT = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
 @dataclass(frozen=True)
 class ApiKey:
     name: str
     role: str
     digest: bytes
+    tenant: str = DEFAULT_TENANT
 
 
 def load_keys(inline: str, path: str) -> tuple[ApiKey, ...]:
-    """Keys from 'name:role:sha256hex' entries; a malformed entry stops start-up."""
+    """Keys from 'name:role:sha256hex[:tenant]' entries; a malformed entry stops start-up."""
     entries = [e.strip() for e in inline.split(",") if e.strip()]
     if path:
         entries += [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
@@ -51,9 +59,11 @@ def load_keys(inline: str, path: str) -> tuple[ApiKey, ...]:
     keys = []
     for entry in entries:
         parts = entry.split(":")
-        if len(parts) != 3 or parts[1] not in ROLES or len(parts[2]) != 64:
-            raise ValueError(f"API key entry for {parts[0]!r} must be name:role:sha256hex with role in {ROLES}")
-        keys.append(ApiKey(parts[0], parts[1], bytes.fromhex(parts[2])))
+        if (len(parts) not in (3, 4) or parts[1] not in ROLES or len(parts[2]) != 64
+                or (len(parts) == 4 and not _TENANT.fullmatch(parts[3]))):
+            raise ValueError(f"API key entry for {parts[0]!r} must be name:role:sha256hex[:tenant] with role in "
+                             f"{ROLES} and a tenant of 1-64 lowercase letters, digits, '-' or '_'")
+        keys.append(ApiKey(parts[0], parts[1], bytes.fromhex(parts[2]), *parts[3:]))
     return tuple(keys)
 
 
@@ -135,8 +145,14 @@ def authenticate(keys: tuple[ApiKey, ...], wrong: WrongKeys) -> None:
         wrong.count()
         raise Unauthenticated(f"The {HEADER} header does not hold a valid key.")
     g.client = f"key:{match.name}"
+    g.tenant = match.tenant
     if ROLES.index(match.role) < ROLES.index(needed):
         raise Forbidden(f"Key {match.name!r} has role {match.role!r}; this needs {needed!r}.")
+
+
+def tenant() -> str:
+    """Whose catalogs this request may see and change: its key's tenant (the default one without keys)."""
+    return g.get("tenant", DEFAULT_TENANT)
 
 
 def security_headers(response):

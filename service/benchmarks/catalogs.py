@@ -17,7 +17,8 @@ import yaml
 from service.benchmarks.loader import build_benchmarks
 from service.benchmarks.models import Benchmarks
 from service.cache import CatalogStore
-from service.errors import BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound
+from service.errors import (BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound,
+                            PreconditionFailed, PreconditionRequired)
 from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
 
 REPORT = "report"
@@ -77,6 +78,16 @@ def _row(cells: dict) -> dict:
     return product
 
 
+def _qualified(tenant: str, name: str) -> str:
+    """Where a tenant's catalog is kept: 'tenant/name'; the default tenant's under its bare name, as
+    catalogs were kept before tenants, so that they are still found."""
+    return f"{tenant}/{name}" if tenant else name
+
+
+def _owner(qualified: str) -> str:
+    return qualified.rpartition("/")[0]
+
+
 class CatalogRegistry:
     """Named catalogs and the benchmark data built from them, rebuilt when a catalog's version moves."""
 
@@ -103,61 +114,86 @@ class CatalogRegistry:
             products = read_catalog_file(Path(path), max_bytes)
             self._files[name] = (self._built_data(name, "", products, False).version, products)
 
-    def register(self, name: str, products: list[dict]) -> Catalog:
-        """Validates every product (all problems at once), then stores the catalog for all workers."""
+    def register(self, name: str, products: list[dict], tenant: str = "", if_match: tuple[str, ...] | None = None
+                 ) -> Catalog:
+        """Validates every product (all problems at once), then stores the catalog for all workers,
+        as the tenant's own. Replacing one takes its current version (If-Match: its ETag, or *), so
+        that nobody overwrites a version they have not seen."""
         if name == REPORT or name in self._files:
             raise InvalidInput(f"The name {name!r} is taken by a built-in or file catalog; choose another.")
-        built = self._build(name, "", products)
+        qualified = _qualified(tenant, name)
+        current = self._store.fetch(self._key(qualified) + ":version")
+        if current is not None and if_match is None:
+            raise PreconditionRequired(
+                f"Catalog {name!r} exists: send its ETag in If-Match to replace it (the ETag header of its PUT "
+                "answer, or its version from GET /v1/catalogs in double quotes).",
+                [FieldError("If-Match", "missing: replacing a catalog takes the version it replaces",
+                            accepted='the catalog\'s ETag, e.g. "bm-0123456789ab", or *')])
+        if if_match is not None and (current is None or not ({"*", current["version"]} & set(if_match))):
+            held = "no such catalog" if current is None else f"the current version is {current['version']!r}"
+            raise PreconditionFailed(
+                f"Catalog {name!r} was not replaced: If-Match does not name its current version ({held}). "
+                "Read the list again (GET /v1/catalogs), check what changed, then send its ETag.",
+                [FieldError("If-Match", "does not match the catalog's current version", ", ".join(if_match),
+                            accepted="the current ETag" if current is None else f'"{current["version"]}" or *')])
+        built = self._build(qualified, "", products, shown=name)
         record = {"name": name, "version": built.version, "products": products}
-        stored = (self._store.store(self._key(name), record)
-                  and self._store.store(self._key(name) + ":version", {"version": built.version,
-                                                                        "products": len(products)})
-                  and self._store.add_member(self._index(), name))
+        stored = (self._store.store(self._key(qualified), record)
+                  and self._store.store(self._key(qualified) + ":version", {"version": built.version,
+                                                                             "products": len(products)})
+                  and self._store.add_member(self._index(), qualified))
         if not stored:
             raise CatalogUnavailable("The shared catalog store (Redis) did not keep the catalog (away, or out of "
                                      "memory); try again.")
         with self._lock:
-            self._seen[name] = (time.monotonic(), record)
+            self._seen[qualified] = (time.monotonic(), record)
         return Catalog(name, built.version, len(products), "registered")
 
-    def select(self, selection: str | None) -> Benchmarks:
-        """The benchmark data for 'report', 'NAME' or 'NAME+report'."""
+    def select(self, selection: str | None, tenant: str = "") -> Benchmarks:
+        """The benchmark data for 'report', 'NAME' or 'NAME+report': a file catalog, or one of the
+        tenant's registered ones (another tenant's is not found, so its name does not leak)."""
         if not selection or selection == REPORT:
             return self._report
         name, _, rest = selection.partition("+")
         if rest not in ("", REPORT):
             raise InvalidInput(f"catalog {selection!r}: use 'report', 'NAME' or 'NAME+report'.",
                                [FieldError("catalog", "unknown form", selection, "report, NAME or NAME+report")])
-        version, products = self._entries(name)
-        return self._build(name, version, products, with_report=bool(rest))
+        qualified = name if name in self._files else _qualified(tenant, name)
+        version, products = self._entries(qualified, tenant)
+        return self._build(qualified, version, products, with_report=bool(rest), shown=name)
 
-    def _build(self, name: str, version: str, products: list[dict], with_report: bool = False) -> Benchmarks:
+    def _build(self, name: str, version: str, products: list[dict], with_report: bool = False,
+               shown: str = "") -> Benchmarks:
         try:
             return self._built_data(name, version, products, with_report)
         except BenchmarkDataError as exc:
             errors = [FieldError(e.field.split(": ", 1)[-1], e.message) for e in exc.errors]
-            raise InvalidInput(f"{len(errors)} problem(s) in catalog {name!r}; see errors.", errors) from None
+            raise InvalidInput(f"{len(errors)} problem(s) in catalog {shown or name!r}; see errors.", errors) from None
 
-    def catalogs(self) -> list[Catalog]:
-        """Every catalog a request can select: registered ones as the shared store lists them (what any
-        worker registered), or, while the store is away, those this worker has seen."""
+    def catalogs(self, tenant: str = "") -> list[Catalog]:
+        """Every catalog the tenant can select: the report, file catalogs and its registered ones as
+        the shared store lists them (what any worker registered), or, while the store is away, those
+        this worker has seen."""
         found = [Catalog(REPORT, self._report.version, len(self._report.products), "report")]
         for name, (version, products) in sorted(self._files.items()):
             found.append(Catalog(name, version, len(products), "file"))
         names = self._store.members(self._index())
         with self._lock:
             seen = {n: r for n, (_, r) in self._seen.items() if r}
-        for name in sorted(seen if names is None else names):
-            latest = None if names is None else self._store.fetch(self._key(name) + ":version")
+        for qualified in sorted(seen if names is None else names):
+            if _owner(qualified) != tenant:
+                continue
+            latest = None if names is None else self._store.fetch(self._key(qualified) + ":version")
+            name = qualified.rpartition("/")[2]
             if latest is not None and "products" in latest:
                 found.append(Catalog(name, latest["version"], latest["products"], "registered"))
-            elif name in seen:
-                found.append(Catalog(name, seen[name]["version"], len(seen[name]["products"]), "registered"))
+            elif qualified in seen:
+                found.append(Catalog(name, seen[qualified]["version"], len(seen[qualified]["products"]), "registered"))
         return found
 
     def unloadable(self) -> list[str] | None:
-        """Registered catalogs the store no longer holds whole (what a worker starting now could not
-        serve); None when the store is away."""
+        """Registered catalogs, of every tenant, the store no longer holds whole (what a worker
+        starting now could not serve), as 'tenant/name'; None when the store is away."""
         names = self._store.members(self._index())
         if names is None:
             return None
@@ -170,7 +206,7 @@ class CatalogRegistry:
                 broken.append(name)
         return broken
 
-    def _entries(self, name: str) -> tuple[str, list[dict]]:
+    def _entries(self, name: str, tenant: str) -> tuple[str, list[dict]]:
         """A catalog's version and products; a registered one is re-read when it may have moved."""
         if name in self._files:
             return self._files[name]
@@ -184,8 +220,9 @@ class CatalogRegistry:
             with self._lock:
                 self._seen[name] = (time.monotonic(), record)
         if record is None:
-            known = [c.name for c in self.catalogs()]
-            raise NotFound(f"No catalog {name!r}; known: {', '.join(known)}. Register one with PUT /v1/catalogs/{name}.")
+            shown = name.rpartition("/")[2]
+            known = [c.name for c in self.catalogs(tenant)]
+            raise NotFound(f"No catalog {shown!r}; known: {', '.join(known)}. Register one with PUT /v1/catalogs/{shown}.")
         return record["version"], record["products"]
 
     def _built_data(self, name: str, version: str, products: list[dict], with_report: bool) -> Benchmarks:

@@ -91,7 +91,7 @@ def test_catalogs_survive_a_redis_restart_and_a_full_redis_under_load(servers, t
     wait_until(server.ready, "the reloaded server", (requests.RequestException,))
     _served_everywhere(base)
     ready = requests.get(f"{base}/readyz", timeout=10).json()
-    assert ready["catalogs"] == {"registered": 3, "store": "up", "unloadable": []}
+    assert ready["status"] == "ready" and ready["catalogs"] == {"store": "up", "unloadable": 0}
     print(f"\ncatalog durability: {len(results)} scores under load, 0 failed; Redis restarted, then filled to "
           f"{memory['used_memory'] / 2**20:.0f} MB of {CAP} ({evicted} keys evicted); all {len(CATALOGS)} "
           "catalogs served by the old and the fresh workers")
