@@ -134,7 +134,7 @@ class CatalogRegistry:
             raise PreconditionFailed(
                 f"Catalog {name!r} was not replaced: If-Match does not name its current version ({held}). "
                 "Read the list again (GET /v1/catalogs), check what changed, then send its ETag.",
-                [FieldError("If-Match", "does not match the catalog's current version", ", ".join(if_match),
+                [FieldError("If-Match", "does not match the catalog's current version", ", ".join(if_match) or None,
                             accepted="the current ETag" if current is None else f'"{current["version"]}" or *')])
         built = self._build(qualified, "", products, shown=name)
         record = {"name": name, "version": built.version, "products": products}

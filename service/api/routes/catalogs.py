@@ -57,6 +57,7 @@ def put_catalog(catalog, name):
         raise InvalidInput("Catalog names are 1-64 lowercase letters, digits, '-' or '_'.",
                            [FieldError("name", "invalid catalog name", name, "[a-z0-9][a-z0-9_-]{0,63}")])
     sent = request.if_match if "If-Match" in request.headers else None
-    if_match = None if sent is None else ("*",) if sent.star_tag else tuple(sent)
+    # Strong tags only: If-Match compares strongly (RFC 9110), so a weak or empty tag never matches.
+    if_match = None if sent is None else ("*",) if sent.star_tag else tuple(sorted(filter(None, sent.as_set())))
     registered = services().catalogs.register(name, catalog["products"], tenant(), if_match)
     return registered, 200, {"ETag": f'"{registered.version}"'}
