@@ -5,7 +5,9 @@ import os
 import shutil
 import tempfile
 
+from service import server_errors
 from service.logs import gunicorn_logconfig
+from service.settings import Settings
 
 
 def _scratch(variable: str, name: str) -> str:
@@ -30,6 +32,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# Looser than the app's own limits (DIFFSCORE_MAX_URL_BYTES, DIFFSCORE_MAX_HEADER_BYTES), so that the
+# app answers first, naming what was too long; past these gunicorn answers itself, in problem+json too.
+_settings = Settings.from_env()
+limit_request_line = min(2 * _settings.max_url_bytes, 8190)     # 8190: the most gunicorn takes
+limit_request_field_size = 2 * _settings.max_header_bytes
+server_errors.install()
 # Recycle workers now and then so that no slow leak can grow without bound; jitter avoids a herd.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = 2000

@@ -3,12 +3,14 @@
 
 import csv
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
@@ -22,6 +24,10 @@ OUTPUT_FIELDS = (
     "not_understood", "benchmark_version", "error",
     "factors",
 )
+# Cells a spreadsheet would run as a formula (OWASP, "CSV Injection"): written with a leading
+# apostrophe, which Excel and LibreOffice show as text and do not display. A cell that starts with an
+# apostrophe gets one more, so reading the file back takes exactly one off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 # A row is final once scored, rejected by the service (4xx) or unreadable; "failed" rows are retried.
 FINAL_STATUSES = ("scored", "rejected", "invalid")
 
@@ -85,8 +91,15 @@ def _row(number: int, record: dict | None, error: str | None = None, raw: str = 
     return Row(number, row_id, None if error else record, error, hashed, str(record.get("name", "")))
 
 
+def csv_records(text: str) -> csv.DictReader:
+    """CSV records as the csv module reads a file: rows end at \\n or \\r only, so a cell keeps any
+    other line separator (U+2028, NEL, form feed, RS: str.splitlines() would cut the row there), and a
+    quoted cell keeps its line breaks (which split list cells into terms)."""
+    return csv.DictReader(io.StringIO(text, newline=""))
+
+
 def _csv_rows(text: str, path: Path) -> list[Row]:
-    reader = csv.DictReader(text.splitlines())
+    reader = csv_records(text)
     return _table_rows([c.strip() for c in reader.fieldnames or []], reader, path)
 
 
@@ -190,9 +203,11 @@ class OutputFile:
             return self._read_xlsx() + self.partial.read()
         if not self.path.exists():
             return []
-        text = self.path.read_text(encoding="utf-8-sig")
+        # newline="": a carriage return inside a quoted cell is the cell's, not a line end to translate.
+        with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
         if self.format == ".csv":
-            records = list(csv.DictReader(text.splitlines()))
+            records = [{k: _unguarded(v) for k, v in record.items()} for record in csv_records(text)]
         else:
             records = [json.loads(line) for line in text.splitlines() if line.strip()]
         for record in records:
@@ -254,7 +269,7 @@ class OutputFile:
         sheet = workbook.create_sheet("scored")
         sheet.append(list(OUTPUT_FIELDS))
         for record in records:
-            sheet.append([_xlsx_value(record.get(k)) for k in OUTPUT_FIELDS])
+            sheet.append([_xlsx_cell(sheet, _xlsx_value(record.get(k))) for k in OUTPUT_FIELDS])
         workbook.save(path)
 
     def _write(self, handle, records, header: bool) -> None:
@@ -263,7 +278,7 @@ class OutputFile:
             if header:
                 writer.writeheader()
             for record in records:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                writer.writerow({k: _guarded(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
                                  for k, v in record.items()})
         else:
             for record in records:
@@ -276,6 +291,25 @@ def _xlsx_value(value):
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
+
+
+def _xlsx_cell(sheet, value):
+    """Text stays text: openpyxl writes a string that starts with '=' as a formula (CSV injection's
+    workbook form), so every string cell is typed as a string."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _guarded(value):
+    """A text cell that a spreadsheet would take for a formula, neutralised; numbers as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _unguarded(value):
+    return value[1:] if isinstance(value, str) and value.startswith("'") else value
 
 
 def summary_path(output: Path) -> Path:

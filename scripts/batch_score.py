@@ -7,9 +7,12 @@ Examples:
   DIFFSCORE_URL=http://127.0.0.1:8000 diffscore-batch ideas.json -o scored.csv --quiet
 
 Re-running with the same output skips rows already scored (same row id and same content), so an
-interrupted run costs only what is left. A CSV output opens in Excel as it is (UTF-8 with a BOM). The
-run's summary (counts by status, every row that was not scored) is also written next to the output,
-e.g. scored.csv.summary.json. Rows are scored on the words the service understood; a row with words
+interrupted run costs only what is left. A CSV output opens in Excel as it is (UTF-8 with a BOM); a
+cell that starts with =, +, -, @, a tab or a carriage return (or an apostrophe) is written with a
+leading apostrophe, so that a spreadsheet shows it as text instead of running it as a formula (OWASP
+CSV injection); reading the output back (resuming) takes it off again. The run's summary (counts
+by status, every row that was not scored) is also written next to the output, e.g.
+scored.csv.summary.json. Rows are scored on the words the service understood; a row with words
 it read loosely (a typo, Traditional script, a term moved to its field) or did not understand is
 scored and flagged: its `read_as` and `not_understood` columns say how, and the run lists it.
 --strict rejects such rows instead (the service's strict handling). Exit code: 0 all rows scored,

@@ -54,6 +54,18 @@ class CatalogStore(ABC):
     def fetch(self, key: str) -> dict | None:
         """A stored value, or None (absent, or the store is away)."""
 
+    @abstractmethod
+    def add_member(self, key: str, member: str) -> bool:
+        """Adds a name to a set kept without expiry; False when it could not be kept."""
+
+    @abstractmethod
+    def members(self, key: str) -> set[str] | None:
+        """The names in a set; None when the store is away (not the same as none registered)."""
+
+    @abstractmethod
+    def intact(self, key: str) -> bool | None:
+        """Whether the value under `key` is there whole, without reading it; None when the store is away."""
+
 
 class MemoryCache(LookupCache):
     """Bounded, TTL-expiring, per-process; concurrent misses of one key compute it once."""
@@ -96,6 +108,7 @@ class LocalStore(CatalogStore):
     def __init__(self, shared_dir: str = ""):
         self._shared = Path(shared_dir) if shared_dir else None
         self._stored: dict[str, dict] = {}
+        self._sets: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def store(self, key, value):
@@ -116,6 +129,29 @@ class LocalStore(CatalogStore):
                 return self._stored.get(key)
         path = self._path(key)
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def add_member(self, key, member):
+        if self._shared is None:
+            with self._lock:
+                self._sets.setdefault(key, set()).add(member)
+            return True
+        folder = self._path(key).with_suffix(".set")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / hashlib.sha256(member.encode()).hexdigest()).write_text(member, encoding="utf-8")
+        return True
+
+    def members(self, key):
+        if self._shared is None:
+            with self._lock:
+                return set(self._sets.get(key, ()))
+        folder = self._path(key).with_suffix(".set")
+        return {p.read_text(encoding="utf-8") for p in folder.iterdir()} if folder.is_dir() else set()
+
+    def intact(self, key):
+        if self._shared is None:
+            with self._lock:
+                return key in self._stored
+        return self._path(key).exists()
 
     def _path(self, key: str) -> Path:
         return self._shared / hashlib.sha256(key.encode()).hexdigest()
@@ -210,6 +246,24 @@ class RedisStore(CatalogStore):
             return None
         return json.loads(data)
 
+    def add_member(self, key, member):
+        return self._link.call(self._link.client.sadd, key, member) is not None
+
+    def members(self, key):
+        found = self._link.call(self._link.client.smembers, key)
+        return None if found is None else {m.decode() if isinstance(m, bytes) else m for m in found}
+
+    def intact(self, key):
+        raw = self._link.call(self._link.client.get, key)
+        if raw is None:
+            return None if self._link.call(self._link.client.exists, key) is None else False
+        manifest = json.loads(raw)
+        for number in range(manifest["chunks"]):      # one key a call: a cluster spreads them over slots
+            present = self._link.call(self._link.client.exists, f"{key}:{manifest['digest']}:{number}")
+            if not present:
+                return None if present is None else False
+        return True
+
 
 def redis_client(url: str, timeout: float):
     """A client for any REDIS_URL form: those redis-py parses (redis://, rediss://, unix://) and the
@@ -236,12 +290,19 @@ def redis_client(url: str, timeout: float):
 def build_cache(settings) -> tuple[LookupCache, LookupCache, CatalogStore]:
     """The look-up cache, the answer cache and the catalog store: Redis when REDIS_URL is set (one
     link for all three) behind in-process layers, else the embedded in-process ones. Answers get their
-    own layer so that thousands of them never push the few market slices out."""
+    own layer so that thousands of them never push the few market slices out. Catalogs may live in a
+    Redis of their own (DIFFSCORE_CATALOG_REDIS_URL): one that persists and never evicts, while the
+    cache's may evict freely."""
     lookups = MemoryCache(settings.memory_cache_size, settings.cache_ttl_seconds)
     answers = MemoryCache(settings.answer_cache_size, settings.cache_ttl_seconds)
+    def link(url: str) -> RedisLink:
+        return RedisLink(url, settings.redis_timeout_seconds, settings.breaker_fail_max, settings.breaker_reset_seconds)
+
+    catalog_url = settings.catalog_redis_url or settings.redis_url
+    store = RedisStore(link(catalog_url)) if catalog_url else LocalStore(settings.catalog_dir)
     if not settings.redis_url:
-        return lookups, answers, LocalStore(settings.catalog_dir)
-    link = RedisLink(settings.redis_url, settings.redis_timeout_seconds, settings.breaker_fail_max,
-                     settings.breaker_reset_seconds)
-    return (RedisCache(link, ttl=settings.cache_ttl_seconds, front=lookups),
-            RedisCache(link, ttl=settings.cache_ttl_seconds, front=answers), RedisStore(link))
+        return lookups, answers, store
+    shared = link(settings.redis_url)
+    store = store if settings.catalog_redis_url else RedisStore(shared)     # one link when one Redis
+    return (RedisCache(shared, ttl=settings.cache_ttl_seconds, front=lookups),
+            RedisCache(shared, ttl=settings.cache_ttl_seconds, front=answers), store)

@@ -32,10 +32,13 @@ PROBLEM_TYPES = {p.slug: p for p in (
     ProblemType("method-not-allowed", 405, "Method not allowed"),
     ProblemType("not-acceptable", 406, "Not acceptable"),
     ProblemType("payload-too-large", 413, "Payload too large"),
+    ProblemType("uri-too-long", 414, "URI too long"),
+    ProblemType("header-fields-too-large", 431, "Request header fields too large"),
     ProblemType("unsupported-media-type", 415, "Unsupported media type"),
     ProblemType("invalid-input", 422, "Invalid input"),
     ProblemType("unknown-term", 422, "Unknown vocabulary term"),
     ProblemType("precondition-failed", 412, "Precondition failed"),
+    ProblemType("precondition-required", 428, "Precondition required"),
     ProblemType("too-many-requests", 429, "Too many requests"),
     ProblemType("internal-error", 500, "Internal error"),
     ProblemType("benchmark-data-invalid", 500, "Benchmark data invalid"),
@@ -119,12 +122,36 @@ class BadRequest(ServiceError):
     problem = PROBLEM_TYPES["bad-request"]
 
 
+class TooManyRequests(ServiceError):
+    problem = PROBLEM_TYPES["too-many-requests"]
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class PayloadTooLarge(ServiceError):
     problem = PROBLEM_TYPES["payload-too-large"]
 
 
+class UriTooLong(ServiceError):
+    problem = PROBLEM_TYPES["uri-too-long"]
+
+
+class HeaderFieldsTooLarge(ServiceError):
+    problem = PROBLEM_TYPES["header-fields-too-large"]
+
+
 class UnsupportedMediaType(ServiceError):
     problem = PROBLEM_TYPES["unsupported-media-type"]
+
+
+class PreconditionFailed(ServiceError):
+    problem = PROBLEM_TYPES["precondition-failed"]
+
+
+class PreconditionRequired(ServiceError):
+    problem = PROBLEM_TYPES["precondition-required"]
 
 
 class BenchmarkDataError(ServiceError):

@@ -3,10 +3,18 @@
 `PROFILE_FIELDS` is the one declaration of the profile's fields: request schemas, CSV columns, edit
 fields, look-alike conditions and rule facts are all derived from it, so a new field is one line here."""
 
+import unicodedata
 from dataclasses import dataclass, field
 
 CERTIFICATION_LEVELS = ("none", "in_progress", "certified")
 VERDICTS = ("differentiated", "homogeneous", "penalised")
+ONE_LINE = "one line of text: no control characters (tabs, line breaks, NUL...) or line separators"
+
+
+def one_line(text: str) -> bool:
+    """Names end up in answers, CSV cells, logs and report pages, where a line break or a control
+    character would forge or hide a line."""
+    return not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from service.profile import PROFILE_FIELDS
 from service.vocabulary.scalars import read_rate
 
 PROFILE_COLUMNS = {"name", "domain", "description", *(f.path for f in PROFILE_FIELDS)}
-_SEPARATORS = re.compile(r"[;|,，、；\r\n]+")
+# Line breaks of every kind separate terms, as str.splitlines() knows them (a spreadsheet cell may hold
+# U+2028 or a vertical tab where its author pressed Alt+Enter).
+_SEPARATORS = re.compile(r"[;|,，、；\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _TRUE, _FALSE = {"true", "yes", "1", "y", "是"}, {"false", "no", "0", "n", "否", ""}
 
 

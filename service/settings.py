@@ -12,11 +12,20 @@ class Settings:
     benchmark_paths: str = ""
     # How stale a worker's copy of a registered catalog may get before it checks the shared store.
     catalog_refresh_seconds: float = 2.0
-    catalog_max_body_bytes: int = 64 * 1024 * 1024
+    # Memory against the pod limit (512 Mi, two workers, ~110 MB each at start): a registered catalog
+    # costs a worker about 3 MB per 1,000 products (its record and its built index, measured), so a
+    # worker keeps at most this many products of catalogs built (least recently used dropped, read
+    # again from the store when asked for), and a body is at most 16 MB (~45k full profiles).
+    catalog_max_body_bytes: int = 16 * 1024 * 1024
+    catalog_products_in_memory: int = 40_000
     # Without Redis: where workers on one machine share registered catalogs (gunicorn.conf.py sets it).
     catalog_dir: str = ""
     # Shared cache; empty means the embedded in-process cache only.
     redis_url: str = ""
+    # Registered catalogs in a Redis (or logical DB) of their own, e.g. one with persistence and
+    # noeviction; empty: in REDIS_URL's, where they are kept without expiry (so volatile-lru never
+    # evicts them) while every cache and rate-limit key carries a TTL.
+    catalog_redis_url: str = ""
     redis_key_prefix: str = "diffscore"
     # Redis may cost a request at most about one timeout: no retries, a breaker after repeated failures.
     redis_timeout_seconds: float = 0.05
@@ -28,6 +37,10 @@ class Settings:
     answer_cache_size: int = 1024
     # Larger bodies get a 413 problem; field limits live in the API schemas (and so in openapi.yaml).
     max_body_bytes: int = 4 * 1024 * 1024
+    # The app's own limits on the URL (path and query) and on one header line, answered 414 / 431 with
+    # the part named; gunicorn.conf.py sets gunicorn's twice as loose, so the app is the one that answers.
+    max_url_bytes: int = 4096
+    max_header_bytes: int = 8192
     # Wall-clock seconds a request may run before it is answered 503 (0: no deadline); below
     # gunicorn's worker timeout (GUNICORN_TIMEOUT, 30 s), so the app answers before the worker is killed.
     request_deadline_seconds: float = 20.0
@@ -41,6 +54,9 @@ class Settings:
     require_api_keys: bool = False
     # Per key (or per client address without keys), shared through Redis when REDIS_URL is set.
     rate_limit: str = "1200 per minute"
+    # Wrong API keys per client address; past it, any key from that address gets 429 until the
+    # window ends, so keys cannot be guessed at request speed.
+    wrong_key_limit: str = "20 per minute"
     batch_rate_limit: str = "600 per minute"
     # Browser origins allowed to call the API (CORS), e.g. "https://planner.example.com,http://localhost:3000";
     # empty (the default) sends no CORS headers, so browsers on other origins are refused.

@@ -14,7 +14,8 @@ from flask_smorest.utils import prepare_response
 from service.benchmarks.catalogs import CatalogRegistry
 from service.benchmarks.loader import build_benchmarks, load_report_data
 from service.cache import build_cache
-from service.errors import BadRequest, PayloadTooLarge, ServiceError, UnsupportedMediaType
+from service.errors import (BadRequest, FieldError, HeaderFieldsTooLarge, PayloadTooLarge, ServiceError,
+                            UnsupportedMediaType, UriTooLong)
 from service.scoring import MODEL_VERSION
 from service.settings import Settings
 from service.vocabulary import TermFinder
@@ -100,8 +101,8 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     raw, report_entries, benchmarks = data or load_data(settings)
     cache, answers, store = build_cache(settings)
     catalogs = CatalogRegistry(raw, report_entries, benchmarks, store, settings.redis_key_prefix,
-                               settings.catalog_refresh_seconds)
-    catalogs.load_files(settings.benchmark_paths)
+                               settings.catalog_refresh_seconds, settings.catalog_products_in_memory)
+    catalogs.load_files(settings.benchmark_paths, settings.catalog_max_body_bytes)
     app.extensions["diffscore"] = Services(settings, benchmarks, cache, answers, catalogs,
                                            TermFinder(benchmarks.vocabulary))
     observability.configure_logging()
@@ -115,7 +116,10 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     deadline.install(app, settings.request_deadline_seconds)
     app.before_request(observability.start_timer)
     app.before_request(_assign_request_id)
-    app.before_request(partial(security.authenticate, keys))
+    app.before_request(_within_request_limits)
+    limiter = _limiter(settings)
+    app.before_request(partial(security.authenticate, keys,
+                               security.WrongKeys(limiter, settings.wrong_key_limit, settings.redis_key_prefix)))
     app.before_request(_require_json_body)
     app.after_request(_echo_request_id)
     app.after_request(security.security_headers)
@@ -123,7 +127,6 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
 
     # extensions; Flask runs after_request hooks last-registered first, so this one sees the limiter's headers
     app.after_request(_rate_limit_headers_in_seconds)
-    limiter = _limiter(settings)
     limiter.init_app(app)
     api = ProblemApi(app)
     api.ma_plugin.converter.add_attribute_function(nullable.null_alternative)
@@ -191,8 +194,33 @@ def _require_json_body():
              else services().settings.max_body_bytes)
     if (request.content_length or 0) > limit:
         raise PayloadTooLarge(f"The body is {request.content_length} bytes; this endpoint takes at most {limit}.")
-    if request.content_length == 0 or not request.get_data(cache=True):
+    # The limit on the bytes actually read: a chunked body has no Content-Length to check beforehand.
+    # Werkzeug stops reading at max_content_length without a word, so one byte more than the limit is
+    # asked for: getting it means the body is too large, and no more than that is ever held.
+    request.max_content_length = limit + 1
+    body = request.get_data(cache=True)
+    if len(body) > limit:
+        raise PayloadTooLarge(f"The body sent (chunked) is larger than this endpoint takes, {limit} bytes: "
+                              "send fewer items or split it.")
+    if not body:
         raise BadRequest("The request body is empty: send a product profile as a JSON object.")
+
+
+def _within_request_limits():
+    """414 / 431 problems naming what was too long, before the request is routed or authenticated;
+    gunicorn's own limits are looser (gunicorn.conf.py), so this, not gunicorn, answers."""
+    settings = services().settings
+    url_bytes = len(request.environ.get("PATH_INFO", "")) + len(request.environ.get("QUERY_STRING", ""))
+    if url_bytes > settings.max_url_bytes:
+        raise UriTooLong("The URL is too long: send long values in a JSON body instead of the query string.",
+                         [FieldError("(url)", f"the path and query are {url_bytes} bytes",
+                                     accepted=f"at most {settings.max_url_bytes} bytes")])
+    for name, value in request.headers.items():
+        size = len(name) + len(value) + 2
+        if size > settings.max_header_bytes:
+            raise HeaderFieldsTooLarge(f"The {name} header is too large: send it shorter, or the data in the body.",
+                                       [FieldError(f"header {name}", f"the header line is {size} bytes",
+                                                   accepted=f"at most {settings.max_header_bytes} bytes a header")])
 
 
 def _echo_request_id(response):

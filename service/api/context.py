@@ -9,6 +9,7 @@ from service.benchmarks.lookup import MarketLookup
 from service.benchmarks.models import Benchmarks
 from service.cache import LookupCache
 from service.api.answers import answer_key, build_answer, finish_answer
+from service.api.security import tenant
 from service.scoring import MODEL_VERSION, ScoreReport, score
 from service.settings import Settings
 from service.profile import ProductProfile
@@ -39,7 +40,7 @@ class Services:
         (in-process, then Redis) keyed by the canonical profile and the data and model versions, or
         computed. Only what depends on the request itself is added afterwards."""
         profile, readings = normalise_profile(raw, self.benchmarks.vocabulary, strict)
-        benchmarks = self.catalogs.select(catalog)
+        benchmarks = self.catalogs.select(catalog, tenant())
         key = answer_key(self.settings.redis_key_prefix, benchmarks.version, MODEL_VERSION, profile, sections)
 
         def compute() -> dict:
@@ -54,7 +55,7 @@ class Services:
         return finish_answer(cached, readings, sections, meta), source
 
     def score_profile(self, profile: ProductProfile, catalog: str | None = None) -> tuple[ScoreReport, str]:
-        benchmarks = self.catalogs.select(catalog)
+        benchmarks = self.catalogs.select(catalog, tenant())
         market, source = self.lookup(benchmarks).slice(profile.domain)
         return score(profile, benchmarks, market), source
 

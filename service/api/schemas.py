@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PROFILE_FIELDS, VERDICTS, ProfileField
+from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, ONE_LINE, PROFILE_FIELDS, VERDICTS, ProfileField, one_line
 from service.profile_rows import split_terms
 from service.vocabulary.profiles import READINGS
 from service.vocabulary.scalars import RATE_ACCEPTED, RATE_MAX_CHARS, read_rate
@@ -12,6 +12,8 @@ from service.vocabulary.scalars import RATE_ACCEPTED, RATE_MAX_CHARS, read_rate
 LIST_MAX = 50
 TERM_MAX = 200
 DESCRIPTION_MAX = 5000
+# What one worker can hold within the pod's memory limit (see Settings.catalog_products_in_memory).
+CATALOG_MAX_PRODUCTS = 40_000
 KINDS = (*CONDITION_KINDS, "certification")
 
 
@@ -54,6 +56,11 @@ class TermList(fields.List):
         if isinstance(value, str):
             value = split_terms(value)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _one_line(value: str) -> None:
+    if not one_line(value):
+        raise ValidationError(f"Not a name: send {ONE_LINE}; put longer text in description.")
 
 
 def _input_field(spec: ProfileField):
@@ -104,8 +111,9 @@ def _profile_schemas(direction: str, make_field, top: dict):
 
 
 ComplianceInSchema, _ProfileIn = _profile_schemas("In", _input_field, {
-    "name": fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX),
-                          metadata={"example": "Charging-pile insurance for NEV owners"}),
+    "name": fields.String(required=True, validate=[validate.Length(min=1, max=TERM_MAX), _one_line],
+                          metadata={"example": "Charging-pile insurance for NEV owners",
+                                    "description": f"The product's name: {ONE_LINE}."}),
     "domain": fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX), metadata={
         "description": "Primary domain, e.g. payments, lending, wealth_management, insurtech, regtech "
                        "(a service such as 'BNPL' is read as its domain).", "example": "insurtech"}),
@@ -406,11 +414,19 @@ class HealthSchema(Schema):
     status = fields.String()
 
 
+class CatalogHealthSchema(Schema):
+    store = fields.String(metadata={"enum": ["up", "down"], "description": "Whether the catalog store answered."})
+    unloadable = fields.Integer(metadata={
+        "description": "Registered catalogs (of every tenant) the store no longer holds whole: a worker starting "
+                       "now would answer 404 for them. Their names are in the service's log; register them again."})
+
+
 class ReadinessSchema(Schema):
     status = fields.String(metadata={"enum": ["ready", "degraded"]})
     benchmark_version = fields.String()
     benchmarks = fields.Integer(metadata={"description": "Benchmark products loaded."})
     cache = fields.Dict()
+    catalogs = fields.Nested(CatalogHealthSchema)
 
 
 class FieldErrorSchema(Schema):
@@ -586,9 +602,11 @@ class ScoreQuerySchema(CatalogQuerySchema):
 
 
 class CatalogInSchema(Schema):
-    products = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200_000), metadata={
+    products = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=CATALOG_MAX_PRODUCTS), metadata={
         "description": "Products: id, name, domain and the profile's term fields (any accepted spelling), "
-                       "compliance, and an optional verdict (differentiated, homogeneous, penalised)."})
+                       "compliance, and an optional verdict (differentiated, homogeneous, penalised). At most "
+                       f"{CATALOG_MAX_PRODUCTS:,} (about 3 MB of each worker's memory per 1,000) in at most "
+                       "DIFFSCORE_CATALOG_MAX_BODY_BYTES (16 MB)."})
 
 
 class CatalogSchema(Schema):

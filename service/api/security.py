@@ -5,12 +5,20 @@ its name. With no key configured the service is open, for local use."""
 
 import hashlib
 import hmac
+import logging
+import math
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, g, request
+from flask_limiter import Limiter
+from limits import parse
 
-from service.errors import Forbidden, Unauthenticated
+from service.errors import Forbidden, TooManyRequests, Unauthenticated
+
+log = logging.getLogger(__name__)
 
 HEADER = "X-API-Key"
 # What each role may do; every role includes the ones before it.
@@ -28,15 +36,22 @@ CONTENT_SECURITY = {
 }
 
 
+# The tenant of keys that name none ("name:role:sha256", the format before tenants) and of an open
+# service: they share one tenant, so a deployment that configures no tenant works as it did.
+DEFAULT_TENANT = ""
+_TENANT = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
 @dataclass(frozen=True)
 class ApiKey:
     name: str
     role: str
     digest: bytes
+    tenant: str = DEFAULT_TENANT
 
 
 def load_keys(inline: str, path: str) -> tuple[ApiKey, ...]:
-    """Keys from 'name:role:sha256hex' entries; a malformed entry stops start-up."""
+    """Keys from 'name:role:sha256hex[:tenant]' entries; a malformed entry stops start-up."""
     entries = [e.strip() for e in inline.split(",") if e.strip()]
     if path:
         entries += [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
@@ -44,9 +59,11 @@ def load_keys(inline: str, path: str) -> tuple[ApiKey, ...]:
     keys = []
     for entry in entries:
         parts = entry.split(":")
-        if len(parts) != 3 or parts[1] not in ROLES or len(parts[2]) != 64:
-            raise ValueError(f"API key entry for {parts[0]!r} must be name:role:sha256hex with role in {ROLES}")
-        keys.append(ApiKey(parts[0], parts[1], bytes.fromhex(parts[2])))
+        if (len(parts) not in (3, 4) or parts[1] not in ROLES or len(parts[2]) != 64
+                or (len(parts) == 4 and not _TENANT.fullmatch(parts[3]))):
+            raise ValueError(f"API key entry for {parts[0]!r} must be name:role:sha256hex[:tenant] with role in "
+                             f"{ROLES} and a tenant of 1-64 lowercase letters, digits, '-' or '_'")
+        keys.append(ApiKey(parts[0], parts[1], bytes.fromhex(parts[2]), *parts[3:]))
     return tuple(keys)
 
 
@@ -75,8 +92,40 @@ def required_role(endpoint: str | None, method: str) -> str | None:
     return getattr(current_app.view_functions.get(endpoint), "required_role", ROLES[-1])
 
 
-def authenticate(keys: tuple[ApiKey, ...]) -> None:
-    """Before each request: 401 without a valid key, 403 when the key's role is not enough."""
+class WrongKeys:
+    """Wrong keys counted per client address in the rate limiter's storage (shared through Redis):
+    past the limit, that address gets 429 for any key until the window ends."""
+
+    def __init__(self, limiter: Limiter, limit: str, prefix: str):
+        self._limiter, self._limit, self._name = limiter, parse(limit), f"{prefix}-wrong-keys"
+
+    def refuse_if_spent(self) -> None:
+        try:
+            allowed = self._limiter.limiter.test(self._limit, self._name, self._address())
+            if not allowed:
+                reset = self._limiter.limiter.get_window_stats(self._limit, self._name, self._address()).reset_time
+        except Exception:       # a counter store away must not lock everyone out: logged, not counted
+            log.warning("wrong-key counter unavailable", exc_info=True)
+            return
+        if not allowed:
+            wait = max(1, math.ceil(reset - time.time()))
+            raise TooManyRequests(f"Too many wrong API keys from this address; try again in {wait} s with a "
+                                  "valid key.", wait)
+
+    def count(self) -> None:
+        try:
+            self._limiter.limiter.hit(self._limit, self._name, self._address())
+        except Exception:
+            log.warning("wrong-key counter unavailable", exc_info=True)
+
+    @staticmethod
+    def _address() -> str:
+        return request.remote_addr or "unknown"
+
+
+def authenticate(keys: tuple[ApiKey, ...], wrong: WrongKeys) -> None:
+    """Before each request: 401 without a valid key, 403 when the key's role is not enough, 429
+    once the address has sent too many wrong keys."""
     g.client = request.remote_addr or "unknown"
     if not keys or request.routing_exception is not None:
         return
@@ -86,16 +135,24 @@ def authenticate(keys: tuple[ApiKey, ...]) -> None:
     presented = request.headers.get(HEADER, "")
     if not presented:
         raise Unauthenticated(f"Send your API key in the {HEADER} header.")
+    wrong.refuse_if_spent()
     presented_digest = hashlib.sha256(presented.encode()).digest()
     match = None
     for key in keys:
         if hmac.compare_digest(presented_digest, key.digest):
             match = key
     if match is None:
+        wrong.count()
         raise Unauthenticated(f"The {HEADER} header does not hold a valid key.")
     g.client = f"key:{match.name}"
+    g.tenant = match.tenant
     if ROLES.index(match.role) < ROLES.index(needed):
         raise Forbidden(f"Key {match.name!r} has role {match.role!r}; this needs {needed!r}.")
+
+
+def tenant() -> str:
+    """Whose catalogs this request may see and change: its key's tenant (the default one without keys)."""
+    return g.get("tenant", DEFAULT_TENANT)
 
 
 def security_headers(response):

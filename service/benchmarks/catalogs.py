@@ -4,6 +4,7 @@ the same version. A request picks the benchmark data by name: 'report' (default)
 catalog alone) or 'NAME+report' (both)."""
 
 import csv
+import io
 import json
 import threading
 import time
@@ -16,7 +17,8 @@ import yaml
 from service.benchmarks.loader import build_benchmarks
 from service.benchmarks.models import Benchmarks
 from service.cache import CatalogStore
-from service.errors import BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound
+from service.errors import (BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound,
+                            PreconditionFailed, PreconditionRequired)
 from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
 
 REPORT = "report"
@@ -31,8 +33,13 @@ class Catalog:
     source: str          # "file" or "registered"
 
 
-def read_catalog_file(path: Path) -> list[dict]:
-    """Products from a JSONL, JSON, YAML or CSV file: profile fields plus id and optional verdict."""
+def read_catalog_file(path: Path, max_bytes: int) -> list[dict]:
+    """Products from a JSONL, JSON, YAML or CSV file: profile fields plus id and optional verdict;
+    no larger than a registered catalog may be."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise BenchmarkDataError(f"{path}: {size} bytes; a catalog file is at most {max_bytes} "
+                                 "(DIFFSCORE_CATALOG_MAX_BODY_BYTES)")
     text = path.read_text(encoding="utf-8-sig")
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
@@ -40,12 +47,24 @@ def read_catalog_file(path: Path) -> list[dict]:
     if suffix == ".json":
         data = json.loads(text)
     elif suffix in (".yaml", ".yml"):
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
+        data = _load_yaml(path, text)
     elif suffix == ".csv":
-        return [_row(cells) for cells in csv.DictReader(text.splitlines())]
+        # Rows end at \n or \r only: a cell keeps other line separators and its quoted line breaks.
+        return [_row(cells) for cells in csv.DictReader(io.StringIO(text, newline=""))]
     else:
         raise BenchmarkDataError(f"{path}: a catalog is .jsonl, .json, .yaml or .csv")
     return data["products"] if isinstance(data, dict) else data
+
+
+def _load_yaml(path: Path, text: str):
+    """YAML without aliases: a few lines of anchors and aliases can stand for billions of values (a
+    "YAML bomb") that reading the products would walk, and a catalog never needs one."""
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise BenchmarkDataError(f"{path}: line {mark.line + 1}: a YAML alias (*{event.anchor}); "
+                                     "catalog files take no anchors or aliases, write each product out")
+    return yaml.load(text, Loader=yaml.CSafeLoader)
 
 
 def _row(cells: dict) -> dict:
@@ -59,72 +78,135 @@ def _row(cells: dict) -> dict:
     return product
 
 
+def _qualified(tenant: str, name: str) -> str:
+    """Where a tenant's catalog is kept: 'tenant/name'; the default tenant's under its bare name, as
+    catalogs were kept before tenants, so that they are still found."""
+    return f"{tenant}/{name}" if tenant else name
+
+
+def _owner(qualified: str) -> str:
+    return qualified.rpartition("/")[0]
+
+
 class CatalogRegistry:
     """Named catalogs and the benchmark data built from them, rebuilt when a catalog's version moves."""
 
     def __init__(self, report_raw: dict, report_entries, report: Benchmarks, store: CatalogStore, prefix: str,
-                 refresh_seconds: float):
+                 refresh_seconds: float, keep_products: int):
         self._raw = report_raw
         self._report_entries = report_entries
         self._report = report
         self._store = store
         self._prefix = prefix
         self._refresh = refresh_seconds
+        self._keep_products = keep_products
         self._files: dict[str, tuple[str, list[dict]]] = {}
         self._seen: dict[str, tuple[float, dict | None]] = {}
         self._built: OrderedDict[tuple[str, str], Benchmarks] = OrderedDict()
         self._lock = threading.Lock()
 
-    def load_files(self, spec: str) -> None:
+    def load_files(self, spec: str, max_bytes: int) -> None:
         """BENCHMARK_PATHS: 'name=path,name=path'; any bad entry stops start-up with every problem."""
         for item in filter(None, (part.strip() for part in spec.split(","))):
             name, _, path = item.partition("=")
             if not name or not path:
                 raise BenchmarkDataError(f"BENCHMARK_PATHS entry {item!r} must be name=path")
-            products = read_catalog_file(Path(path))
+            products = read_catalog_file(Path(path), max_bytes)
             self._files[name] = (self._built_data(name, "", products, False).version, products)
 
-    def register(self, name: str, products: list[dict]) -> Catalog:
-        """Validates every product (all problems at once), then stores the catalog for all workers."""
+    def register(self, name: str, products: list[dict], tenant: str = "", if_match: tuple[str, ...] | None = None
+                 ) -> Catalog:
+        """Validates every product (all problems at once), then stores the catalog for all workers,
+        as the tenant's own. Replacing one takes its current version (If-Match: its ETag, or *), so
+        that nobody overwrites a version they have not seen."""
         if name == REPORT or name in self._files:
             raise InvalidInput(f"The name {name!r} is taken by a built-in or file catalog; choose another.")
-        built = self._build(name, "", products)
+        qualified = _qualified(tenant, name)
+        current = self._store.fetch(self._key(qualified) + ":version")
+        if current is not None and if_match is None:
+            raise PreconditionRequired(
+                f"Catalog {name!r} exists: send its ETag in If-Match to replace it (the ETag header of its PUT "
+                "answer, or its version from GET /v1/catalogs in double quotes).",
+                [FieldError("If-Match", "missing: replacing a catalog takes the version it replaces",
+                            accepted='the catalog\'s ETag, e.g. "bm-0123456789ab", or *')])
+        if if_match is not None and (current is None or not ({"*", current["version"]} & set(if_match))):
+            held = "no such catalog" if current is None else f"the current version is {current['version']!r}"
+            raise PreconditionFailed(
+                f"Catalog {name!r} was not replaced: If-Match does not name its current version ({held}). "
+                "Read the list again (GET /v1/catalogs), check what changed, then send its ETag.",
+                [FieldError("If-Match", "does not match the catalog's current version", ", ".join(if_match) or None,
+                            accepted="the current ETag" if current is None else f'"{current["version"]}" or *')])
+        built = self._build(qualified, "", products, shown=name)
         record = {"name": name, "version": built.version, "products": products}
-        stored = self._store.store(self._key(name), record)
-        if not (stored and self._store.store(self._key(name) + ":version", {"version": built.version})):
-            raise CatalogUnavailable("The shared catalog store (Redis) did not answer; try again.")
+        stored = (self._store.store(self._key(qualified), record)
+                  and self._store.store(self._key(qualified) + ":version", {"version": built.version,
+                                                                             "products": len(products)})
+                  and self._store.add_member(self._index(), qualified))
+        if not stored:
+            raise CatalogUnavailable("The shared catalog store (Redis) did not keep the catalog (away, or out of "
+                                     "memory); try again.")
         with self._lock:
-            self._seen[name] = (time.monotonic(), record)
+            self._seen[qualified] = (time.monotonic(), record)
         return Catalog(name, built.version, len(products), "registered")
 
-    def select(self, selection: str | None) -> Benchmarks:
-        """The benchmark data for 'report', 'NAME' or 'NAME+report'."""
+    def select(self, selection: str | None, tenant: str = "") -> Benchmarks:
+        """The benchmark data for 'report', 'NAME' or 'NAME+report': a file catalog, or one of the
+        tenant's registered ones (another tenant's is not found, so its name does not leak)."""
         if not selection or selection == REPORT:
             return self._report
         name, _, rest = selection.partition("+")
         if rest not in ("", REPORT):
             raise InvalidInput(f"catalog {selection!r}: use 'report', 'NAME' or 'NAME+report'.",
                                [FieldError("catalog", "unknown form", selection, "report, NAME or NAME+report")])
-        version, products = self._entries(name)
-        return self._build(name, version, products, with_report=bool(rest))
+        qualified = name if name in self._files else _qualified(tenant, name)
+        version, products = self._entries(qualified, tenant)
+        return self._build(qualified, version, products, with_report=bool(rest), shown=name)
 
-    def _build(self, name: str, version: str, products: list[dict], with_report: bool = False) -> Benchmarks:
+    def _build(self, name: str, version: str, products: list[dict], with_report: bool = False,
+               shown: str = "") -> Benchmarks:
         try:
             return self._built_data(name, version, products, with_report)
         except BenchmarkDataError as exc:
             errors = [FieldError(e.field.split(": ", 1)[-1], e.message) for e in exc.errors]
-            raise InvalidInput(f"{len(errors)} problem(s) in catalog {name!r}; see errors.", errors) from None
+            raise InvalidInput(f"{len(errors)} problem(s) in catalog {shown or name!r}; see errors.", errors) from None
 
-    def catalogs(self) -> list[Catalog]:
+    def catalogs(self, tenant: str = "") -> list[Catalog]:
+        """Every catalog the tenant can select: the report, file catalogs and its registered ones as
+        the shared store lists them (what any worker registered), or, while the store is away, those
+        this worker has seen."""
         found = [Catalog(REPORT, self._report.version, len(self._report.products), "report")]
         for name, (version, products) in sorted(self._files.items()):
             found.append(Catalog(name, version, len(products), "file"))
+        names = self._store.members(self._index())
         with self._lock:
-            registered = sorted((n, r) for n, (_, r) in self._seen.items() if r)
-        found += [Catalog(n, r["version"], len(r["products"]), "registered") for n, r in registered]
+            seen = {n: r for n, (_, r) in self._seen.items() if r}
+        for qualified in sorted(seen if names is None else names):
+            if _owner(qualified) != tenant:
+                continue
+            latest = None if names is None else self._store.fetch(self._key(qualified) + ":version")
+            name = qualified.rpartition("/")[2]
+            if latest is not None and "products" in latest:
+                found.append(Catalog(name, latest["version"], latest["products"], "registered"))
+            elif qualified in seen:
+                found.append(Catalog(name, seen[qualified]["version"], len(seen[qualified]["products"]), "registered"))
         return found
 
-    def _entries(self, name: str) -> tuple[str, list[dict]]:
+    def unloadable(self) -> list[str] | None:
+        """Registered catalogs, of every tenant, the store no longer holds whole (what a worker
+        starting now could not serve), as 'tenant/name'; None when the store is away."""
+        names = self._store.members(self._index())
+        if names is None:
+            return None
+        broken = []
+        for name in sorted(names):
+            whole = self._store.intact(self._key(name)) and self._store.intact(self._key(name) + ":version")
+            if whole is None:
+                return None
+            if not whole:
+                broken.append(name)
+        return broken
+
+    def _entries(self, name: str, tenant: str) -> tuple[str, list[dict]]:
         """A catalog's version and products; a registered one is re-read when it may have moved."""
         if name in self._files:
             return self._files[name]
@@ -138,8 +220,9 @@ class CatalogRegistry:
             with self._lock:
                 self._seen[name] = (time.monotonic(), record)
         if record is None:
-            known = [c.name for c in self.catalogs()]
-            raise NotFound(f"No catalog {name!r}; known: {', '.join(known)}. Register one with PUT /v1/catalogs/{name}.")
+            shown = name.rpartition("/")[2]
+            known = [c.name for c in self.catalogs(tenant)]
+            raise NotFound(f"No catalog {shown!r}; known: {', '.join(known)}. Register one with PUT /v1/catalogs/{shown}.")
         return record["version"], record["products"]
 
     def _built_data(self, name: str, version: str, products: list[dict], with_report: bool) -> Benchmarks:
@@ -154,9 +237,21 @@ class CatalogRegistry:
         key = (name, version or built.version, with_report)
         with self._lock:
             self._built[key] = built
-            while len(self._built) > _BUILT_KEEP:
-                self._built.popitem(last=False)
+            # Bounded in count and in products (memory): the least recently used go first, the one
+            # just built stays; a dropped catalog's record goes too and is read from the store again.
+            while len(self._built) > 1 and (len(self._built) > _BUILT_KEEP or self._products_kept() > self._keep_products):
+                (dropped, _, _), _ = self._built.popitem(last=False)
+                if all(n != dropped for n, _, _ in self._built):
+                    self._seen.pop(dropped, None)
         return built
+
+    def _products_kept(self) -> int:
+        return sum(len(built.products) - len(self._report.products) * with_report
+                   for (_, _, with_report), built in self._built.items())
 
     def _key(self, name: str) -> str:
         return f"{self._prefix}:catalog:{name}"
+
+    def _index(self) -> str:
+        """The set of registered names: what lists them, for every worker, without scanning keys."""
+        return f"{self._prefix}:catalogs"

@@ -22,7 +22,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 
 from service.errors import FieldError
-from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, PHRASE_KINDS, PROFILE_FIELDS, SIMILARITY_KINDS, VERDICTS
+from service.profile import (CERTIFICATION_LEVELS, CONDITION_KINDS, ONE_LINE, PHRASE_KINDS, PROFILE_FIELDS, SIMILARITY_KINDS,
+                             VERDICTS, one_line)
 from service.benchmarks.models import CONDITION_FLAGS
 
 MISSING = "missing key"
@@ -58,14 +59,15 @@ class Leaf(fields.Field):
 class Text(Leaf):
     """A non-empty string (blank=True: may be empty)."""
 
-    def __init__(self, *, blank: bool = False, **kwargs):
+    def __init__(self, *, blank: bool = False, single_line: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.blank = blank
-        self.expected = "text" if blank else "non-empty text"
-        self.types = frozenset({str}) if blank else None
+        self.blank, self.single_line = blank, single_line
+        self.expected = ("text" if blank else "non-empty text") + (f", {ONE_LINE}" if single_line else "")
+        self.types = frozenset({str}) if blank and not single_line else None
 
     def accepts(self, value) -> bool:
-        return type(value) is str and (self.blank or (value != "" and not value.isspace()))
+        return (type(value) is str and (self.blank or (value != "" and not value.isspace()))
+                and (not self.single_line or one_line(value)))
 
 
 class Number(Leaf):
@@ -328,7 +330,8 @@ ReportProductSchema = Strict.from_dict({
 
 # A caller's product (cited=False): a plain name, any spelling the vocabulary accepts, no citations.
 CustomProductSchema = Strict.from_dict({
-    "id": Text(required=True), "name": Text(blank=True), "domain": Text(required=True), "description": Text(blank=True),
+    "id": Text(required=True, single_line=True), "name": Text(blank=True, single_line=True),
+    "domain": Text(required=True), "description": Text(blank=True),
     **_profile_fields(top=True), "compliance": Nested(CustomCompliance), "verdict": Choice(VERDICTS),
 }, name="CustomProductSchema")
 

@@ -52,6 +52,11 @@ def _normalise_spelling(text: str) -> str:
     return unicodedata.normalize("NFKC", _SEPARATORS.sub("", folded))
 
 
+def _hidden(text: str) -> bool:
+    """Whether the text holds characters that _normalise_spelling drops unseen (zero-width, control)."""
+    return any(unicodedata.category(ch)[0] == "C" for ch in text)
+
+
 def _fold_script(key: str) -> str:
     return _T2S.convert(key) if _CJK.search(key) else key
 
@@ -309,6 +314,11 @@ class Vocabulary:
                 return Reading(kind, text, CONVERTED, self._terms[kind][code])
         if code is not None:
             term = self._terms[kind][code]
+            if _hidden(text):
+                # Folding drops them so that a pasted term still reads, but a value that does not look
+                # like what it matches is never an exact match: strict handling refuses it.
+                return Reading(kind, text, VARIANT, term, hint="holds invisible characters (zero-width or "
+                                                               "control), ignored to read it")
             if key != _normalise_spelling(text):
                 how = CONVERTED
             elif self.is_family(kind, code):

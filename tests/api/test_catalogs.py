@@ -98,8 +98,11 @@ def test_unknown_product_fields_are_rejected_not_ignored(client):
 
 
 def test_a_re_registered_catalog_replaces_the_old_version(client):
-    first = client.put("/v1/catalogs/moving", json={"products": RIVALS}).get_json()
-    second = client.put("/v1/catalogs/moving", json={"products": RIVALS[:1]}).get_json()
+    put = client.put("/v1/catalogs/moving", json={"products": RIVALS})
+    first = put.get_json()
+    assert put.headers["ETag"] == f'"{first["version"]}"'
+    second = client.put("/v1/catalogs/moving", json={"products": RIVALS[:1]},
+                        headers={"If-Match": put.headers["ETag"]}).get_json()
     assert first["version"] != second["version"] and second["products"] == 1
     scored = client.post("/v1/scores?catalog=moving", json=NEV_INSURANCE_EN).get_json()
     assert scored["meta"]["benchmark_version"] == second["version"]

@@ -61,3 +61,12 @@ def test_batch_item_problems_use_the_same_titles(client):
 def test_the_table_says_each_title_once():
     titles = [p.title for p in PROBLEM_TYPES.values()]
     assert len(titles) == len(set(titles))
+
+
+def test_an_unhandled_error_is_an_internal_error_problem(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(client.application.view_functions, "taxonomy.get_taxonomy", broken)
+    body = _assert_problem(client.get("/v1/taxonomy"), "internal-error")
+    assert "request id" in body["detail"] and "a bug" not in body["detail"]

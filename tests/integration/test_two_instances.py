@@ -37,7 +37,7 @@ def test_look_ups_rate_budgets_and_catalogs_are_shared(servers, redis_url, key_p
     # Replaced on the first instance: the second follows within its refresh interval.
     rivals[0]["id"] = "rival-v2"
     replaced = requests.put(f"http://127.0.0.1:{ports[0]}/v1/catalogs/shared", json={"products": rivals},
-                            timeout=10).json()
+                            headers={"If-Match": put.headers["ETag"]}, timeout=10).json()
     time.sleep(0.5)
     again = requests.post(f"http://127.0.0.1:{ports[1]}/v1/scores?catalog=shared", json=NEV_INSURANCE_EN,
                           timeout=10).json()

@@ -82,3 +82,15 @@ def test_the_batch_client_scores_an_xlsx_into_an_xlsx(tmp_path, servers, service
     scored = [r for r in from_xlsx if r["status"] == "scored"]
     assert scored and all(isinstance(r["differentiation"], (int, float)) for r in scored)
     assert json.loads((tmp_path / "scored.xlsx.summary.json").read_text(encoding="utf-8"))
+
+
+def test_an_xlsx_output_never_holds_a_formula(tmp_path):
+    """openpyxl writes a string starting with '=' as a formula: every text cell is typed as text, so a
+    product named '=HYPERLINK(...)' opens as the name it is (OWASP CSV injection, workbook form)."""
+    path = tmp_path / "scored.xlsx"
+    OutputFile._write_xlsx(path, [{"row_id": "r1", "name": '=HYPERLINK("http://example.com")', "status": "scored",
+                                   "differentiation": 12.5}])
+    row = next(openpyxl.load_workbook(path).worksheets[0].iter_rows(min_row=2))
+    cells = dict(zip(OUTPUT_FIELDS, row))
+    assert cells["name"].data_type == "s" and cells["name"].value.startswith("=HYPERLINK")
+    assert cells["differentiation"].data_type == "n"

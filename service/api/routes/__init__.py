@@ -1,14 +1,22 @@
 """HTTP routes, one blueprint per area."""
 
+import json
+import math
+import re
+
 from flask import g, request
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from service.errors import BadRequest
+from service.errors import BadRequest, FieldError, InvalidInput
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Problem responses registered by the Api (service/api/app.py), by status.
 _PROBLEMS = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-             413: "REQUEST_ENTITY_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 429: "TOO_MANY_REQUESTS"}
+             412: "PRECONDITION_FAILED", 413: "REQUEST_ENTITY_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
+             428: "PRECONDITION_REQUIRED", 429: "TOO_MANY_REQUESTS"}
 BODY_PROBLEMS = (400, 413, 415)
 ACCESS_PROBLEMS = (401, 403, 429)
 
@@ -22,14 +30,55 @@ def problems(blp, *statuses):
     return decorate
 
 
+# What JSON allows but nothing downstream can hold: lone UTF-16 surrogates (no UTF-8 form: every
+# encode fails), NaN and infinities, integers past any rate or count (Python refuses to read integers
+# past 4,300 digits at all). Bodies without any of their marks are not walked.
+_SUSPECT = re.compile(rb"\\u[dD][89a-fA-F]|NaN|Infinity|[0-9]{19}")
+_INT_DIGITS = 18
+
+
 class JsonParser(FlaskParser):
-    """webargs' parser, with JSON nested deeper than the parser can go answered as a 400 problem."""
+    """webargs' parser, with JSON nested deeper than the parser can go answered as a 400 problem and
+    values no field can take (lone surrogates, NaN, huge numbers) as a 422 problem naming them."""
 
     def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return missing
+        raw = req.get_data(cache=True)
         try:
-            return super()._raw_load_json(req)
+            # Long integers read as floats (infinite when huge), so that the walk below refuses them by
+            # where they are instead of the reader failing without a field.
+            data = json.loads(raw.decode("utf-8"), parse_int=lambda s: int(s) if len(s) <= _INT_DIGITS else float(s))
+        except UnicodeDecodeError as exc:      # webargs answers its JSONDecodeError as the invalid-JSON 400
+            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", raw.decode("utf-8", "replace"), exc.start) from exc
         except RecursionError:
             raise BadRequest("The JSON body is nested too deeply to parse; profiles are at most three levels deep.") from None
+        if _SUSPECT.search(raw):
+            errors = list(_unreadable(data, ""))
+            if errors:
+                raise InvalidInput(f"{len(errors)} value(s) cannot be read: fix them and send again; see errors.", errors)
+        return data
+
+
+def _unreadable(value, path: str):
+    """Every lone surrogate, non-finite or huge number in a parsed body, by its field path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else key
+            if _SURROGATE.search(key):
+                yield FieldError(child.encode("utf-8", "backslashreplace").decode(), "the field name holds a lone "
+                                 "UTF-16 surrogate", accepted="field names in valid Unicode")
+            yield from _unreadable(item, child)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _unreadable(item, f"{path}[{i}]")
+    elif isinstance(value, str) and _SURROGATE.search(value):
+        yield FieldError(path or "(body)", "holds a lone UTF-16 surrogate (an escape such as \\ud800 without its "
+                         "pair), which is no character", value.encode("utf-8", "backslashreplace").decode(),
+                         "text in valid Unicode: send the character itself in UTF-8, or both halves of its escape")
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield FieldError(path or "(body)", "is not a finite number (NaN, Infinity or too many digits)",
+                         accepted="a finite number such as 0.24 or 24")
 
 
 class ApiBlueprint(Blueprint):

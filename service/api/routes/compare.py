@@ -3,7 +3,7 @@
 from flask import g
 from marshmallow import RAISE
 
-from service.api.security import requires
+from service.api.security import requires, tenant
 from service.api.context import services
 from service.api.examples import COMPARE_EXAMPLES
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems, strict_handling
@@ -49,7 +49,7 @@ def compare(request_body, query):
         read = [base] + [(*context.score_profile(profile, catalog), ()) for profile in edited]
     reports = [report for report, _, _ in read]
     first, source, _ = read[0]
-    benchmarks = context.catalogs.select(catalog)
+    benchmarks = context.catalogs.select(catalog, tenant())
     market, _ = context.lookup(benchmarks).slice(first.profile.domain)
     return {
         "variants": [{"index": i, **vars(v), "interpretation": read[i][2]}

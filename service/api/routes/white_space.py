@@ -7,7 +7,7 @@ from service.api.context import services
 from service.api.examples import PROFILE_EXAMPLES
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems, strict_handling
 from service.api.schemas import CatalogQuerySchema, ProfileInSchema, WhiteSpaceOutSchema
-from service.api.security import requires
+from service.api.security import requires, tenant
 from service.scoring import MODEL_VERSION
 from service.scoring.white_space import white_space
 from service.vocabulary import normalise_profile
@@ -33,7 +33,7 @@ def post_white_space(profile, query):
     """
     context = services()
     profile, _ = normalise_profile(profile, context.benchmarks.vocabulary, strict_handling(query))
-    benchmarks = context.catalogs.select(query["catalog"])
+    benchmarks = context.catalogs.select(query["catalog"], tenant())
     note = benchmarks.fit.scoring["white_space"]
     term = lambda kind, code: {"code": code, "label_en": benchmarks.vocabulary.term(kind, code).en,  # noqa: E731
                                "label_zh": benchmarks.vocabulary.term(kind, code).zh}
