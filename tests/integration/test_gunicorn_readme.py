@@ -42,7 +42,7 @@ def run(example: str, base: str) -> dict:
 
 def test_readme_has_the_examples():
     assert {"score-en", "score-zh", "interpretation", "error", "taxonomy", "benchmarks", "catalog",
-            "score-catalog", "compare", "extract"} <= set(readme_examples())
+            "score-catalog", "compare", "extract", "score-uk"} <= set(readme_examples())
 
 
 def test_english_and_chinese_examples_score_identically(server):
@@ -91,3 +91,11 @@ def test_catalog_compare_and_extract_examples(server):
     assert len(compared["variants"]) == 3 and compared["variants"][1]["delta"]["compliance_risk"] < 0
     draft = run("extract", server)
     assert draft["profile"]["domain"] == "insurtech" and draft["missing"] == []
+
+
+def test_non_mainland_example(server):
+    answer = run("score-uk", server)
+    risk = answer["compliance_risk"]
+    assert risk["packs_applied"] == ["uk", "any"]
+    assert answer["recommendations"][0]["stage"] == "fix"
+    assert not any(m["field"] == "compliance.certification" for m in answer["recommendations"])
