@@ -170,8 +170,9 @@ def _candidates(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks,
             if control in dict(rule.mitigated_by) and edit not in found:
                 found[edit] = _Candidate(edit, "improve", False, partial(_rule_why, benchmarks, rule, False))
     relief = next((r for r in benchmarks.reliefs if "sandbox" in r.when.facts), None)
-    # A sandbox only where one exists for the product's markets (the relief's own packs).
-    if relief and not profile.compliance.sandbox and relief.when.holds({**facts(profile), "sandbox": True}):
+    # A sandbox only where one exists for the product's markets (the relief's own packs), and only where
+    # it helps: a product still short of a mandatory control tests under supervision while it gets it.
+    if relief and not profile.compliance.sandbox and unmet and relief.when.holds({**facts(profile), "sandbox": True}):
         edit = Edit("set", "compliance.sandbox", True)
         found[edit] = _Candidate(edit, "improve", False,
                                  partial(_cited, benchmarks, relief.en, relief.zh, relief.evidence, relief.section))
