@@ -296,11 +296,17 @@ def _read_apr(value, readings: list) -> float | None:
 
 def _reject_loose(readings: list) -> None:
     errors = [_field_error(r) for r in readings
-              if r.how not in STRICT_READINGS and r.field not in _NUMBERS]
+              if r.how not in STRICT_READINGS and r.field not in _NUMBERS and not _said_plainly(r)]
     if errors:
         noun = "value" if len(errors) == 1 else "values"
         raise UnknownTerms(f"{len(errors)} {noun} not an exact or synonym match (strict handling); "
                            "see errors for the closest accepted terms", errors)
+
+
+def _said_plainly(reading: Interpreted) -> bool:
+    """Readings strict handling accepts beyond exact terms: a practice the words describe (the value's own
+    reading is judged on its own), a list value saying 'none', markets read from the licences."""
+    return reading.how in (PRACTICE, NEGATED) or (reading.field == "jurisdiction" and reading.how == INFERRED)
 
 
 def _field_error(reading: Interpreted) -> FieldError:

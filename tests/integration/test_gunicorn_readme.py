@@ -58,7 +58,8 @@ def test_interpretation_example(server):
     assert set(answer) == {"differentiation", "homogeneity_risk", "compliance_risk", "interpretation", "meta"}
     read = {r["field"]: r for r in answer["interpretation"]}
     assert read["domain"]["code"] == "lending"
-    assert read["tech_stack[1]"]["how"] == "moved" and read["tech_stack[1]"]["placed_in"] == "scenarios"
+    # Controls are controls (issue 18): KYC typed anywhere counts as a control, not a scenario.
+    assert read["tech_stack[1]"]["how"] == "moved" and read["tech_stack[1]"]["placed_in"] == "compliance.privacy_controls"
     assert read["tech_stack[2]"]["how"] == "not_recognised"
     assert read["scenarios[0]"]["how"] == "converted_script"
     assert read["compliance.max_apr"]["code"] == 1.5 and read["compliance.cross_border"]["code"] is False

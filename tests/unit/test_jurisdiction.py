@@ -201,3 +201,10 @@ def test_the_readme_non_mainland_example_answers_as_shown(client):
     first = answer["recommendations"][0]
     assert (first["stage"], first["value"]) == ("fix", "no_affordability_check")
     assert not any(m["field"] in ("compliance.certification", "compliance.licenses") for m in answer["recommendations"])
+
+
+def test_strict_handling_accepts_practices_none_and_markets_read_from_licences(benchmarks):
+    raw = {"name": "p", "domain": "lending", "description": "tick-box consent at sign-up",
+           "compliance": {"licenses": ["FCA authorisation", "none"]}}
+    profile, _ = normalise_profile(raw, benchmarks.vocabulary, strict=True)
+    assert profile.jurisdiction == ("uk",) and "blanket_consent" in profile.compliance.practices
