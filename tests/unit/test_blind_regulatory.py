@@ -24,10 +24,6 @@ CAUSES = yaml.safe_load((BLIND / "regulatory_cause_factors.yaml").read_text(enco
 # Issue 19, "Done when".
 PAIRS_ORDERED_TARGET = 0.95
 RIGHT_REASON_TARGET = 0.80
-# What this branch measures today, asserted so that it can only go up (the targets above are printed
-# beside them; docs/scoring.md says what is left).
-PAIRS_ORDERED_FLOOR = 0.95
-RIGHT_REASON_FLOOR = 0.80
 RATE = "max_apr"
 
 
@@ -117,7 +113,7 @@ def test_products_regulators_acted_on_score_above_clean_ones():
                           f"{c['id']} {c['product']} ({scores[c['id']]:.0f})")
     rate = ordered / (len(acted) * len(clean))
     _report(f"acted-on above clean, {len(acted)} x {len(clean)} pairs", rate, PAIRS_ORDERED_TARGET, misses)
-    assert rate >= PAIRS_ORDERED_FLOOR
+    assert rate >= PAIRS_ORDERED_TARGET
 
 
 def test_acted_on_products_are_flagged_for_the_documented_cause():
@@ -134,7 +130,7 @@ def test_acted_on_products_are_flagged_for_the_documented_cause():
     rate = right / len(acted)
     _report(f"right for the right reason ({right}/{len(acted)}, every language version)", rate,
             RIGHT_REASON_TARGET, misses)
-    assert rate >= RIGHT_REASON_FLOOR
+    assert rate >= RIGHT_REASON_TARGET
 
 
 def test_no_clean_licensed_product_is_in_the_high_band():
