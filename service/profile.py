@@ -7,6 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 CERTIFICATION_LEVELS = ("none", "in_progress", "certified")
+# Where a profile operates when nothing typed says otherwise: the report's market.
+DEFAULT_JURISDICTION = "mainland_china"
+# What a licence can permit (licences' `covers` in vocabulary.yaml): the domains and the activities
+# that need a licence of their own wherever the product operates.
+ACTIVITIES = ("payments", "lending", "wealth_management", "insurtech", "regtech", "digital_banking",
+              "cross_border_payments", "crypto_assets", "credit_reporting")
 VERDICTS = ("differentiated", "homogeneous", "penalised")
 ONE_LINE = "one line of text: no control characters (tabs, line breaks, NUL...) or line separators"
 
@@ -50,12 +56,21 @@ PROFILE_FIELDS = (
                  "Revenue models and practices.", ["insurance_premiums"], similarity=True),
     ProfileField("partners", "terms", "partner", "partner", "合作伙伴", "Ecosystem partners.",
                  ["charging_operators"], similarity=True),
+    ProfileField("jurisdiction", "terms", "jurisdiction", "jurisdiction", "经营地", (
+        "Markets of operation (mainland China, Hong Kong, UK, EU, US...). Left out, it is read from the "
+        "licences and regulators named (FCA, SFC, HKMA, SEC, state money-transmitter licences, EMI, MAS, "
+        "CBK...), else mainland China, the report's market; the interpretation says which."), ["UK"]),
     ProfileField("compliance.licenses", "terms", "license", "licence", "牌照",
                  "Licences held (or held by the licensed partner).", ["payment_license"]),
     ProfileField("compliance.data_sources", "terms", "data_source", "data source", "数据来源",
                  "Personal and business data the product uses.", ["transaction_data"]),
     ProfileField("compliance.privacy_controls", "terms", "privacy_control", "privacy control", "隐私保护措施",
                  "Privacy and compliance controls in place.", ["granular_consent"]),
+    ProfileField("compliance.practices", "terms", "practice", "practice", "经营做法", (
+        "Practices regulators act on (pre-ticked or tick-box consent, credential scraping, up-front fee "
+        "deduction, ultra-short high-cost loans, KYC-lite, payment for order flow...). Also read from "
+        "every other field and the description, where the interpretation says so."),
+        ["pre-ticked consent"]),
     ProfileField("compliance.cross_border", "flag", "cross_border", "cross-border flows", "跨境业务",
                  "Whether funds or personal data cross the border."),
     ProfileField("compliance.certification", "level", "certification", "certification", "产品认证",
@@ -84,6 +99,7 @@ class Compliance:
     licenses: tuple[str, ...] = ()
     data_sources: tuple[str, ...] = ()
     privacy_controls: tuple[str, ...] = ()
+    practices: tuple[str, ...] = ()
     cross_border: bool = False
     certification: str = "none"
     sandbox: bool = False
@@ -99,6 +115,7 @@ class ProductProfile:
     target_segments: tuple[str, ...] = ()
     business_model: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
+    jurisdiction: tuple[str, ...] = (DEFAULT_JURISDICTION,)
     description: str | None = None
     compliance: Compliance = field(default_factory=Compliance)
 

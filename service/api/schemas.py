@@ -165,6 +165,8 @@ class EvidenceSchema(Schema):
     figures = fields.List(fields.Nested(FigureSchema))
     benchmarks = fields.List(fields.String(), metadata={"description": "Benchmark product ids."})
     sections = fields.List(fields.String(), metadata={"description": "Report sections cited."})
+    basis = fields.String(allow_none=True, metadata={
+        "description": "Knowledge from outside the report: the legal source and the enforcement case that shows it."})
 
 
 class FactorInputSchema(Schema):
@@ -222,6 +224,9 @@ class ComplianceRiskSchema(ScoreSchema):
     residual = fields.Float(metadata={"description": "Risk after controls (= score)."})
     mandatory_controls = fields.List(fields.Nested(RequiredControlSchema))
     recommended_controls = fields.List(fields.String())
+    packs_applied = fields.List(fields.String(), attribute="packs", metadata={
+        "description": "The rule packs applied: each market of operation that has one, and 'any' (the universal "
+                       "rules). A market without a pack is scored on the universal rules only."})
 
 
 class NearestSchema(Schema):

@@ -22,8 +22,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 
 from service.errors import FieldError
-from service.profile import (CERTIFICATION_LEVELS, CONDITION_KINDS, ONE_LINE, PHRASE_KINDS, PROFILE_FIELDS, SIMILARITY_KINDS,
-                             VERDICTS, one_line)
+from service.profile import (ACTIVITIES, CERTIFICATION_LEVELS, CONDITION_KINDS, ONE_LINE, PHRASE_KINDS, PROFILE_FIELDS,
+                             SIMILARITY_KINDS, VERDICTS, one_line)
 from service.benchmarks.models import CONDITION_FLAGS
 
 MISSING = "missing key"
@@ -216,6 +216,9 @@ class TermSchema(Strict):
     domains = codes()
     generic = Flag()
     sensitivity = Choice(SENSITIVITY)
+    covers = List(Text())
+    jurisdictions = codes()
+    control = Text()
     vertical = Flag()
     red_line = Flag()
     lookalike = Nested(Lookalike)
@@ -350,6 +353,8 @@ ConditionsSchema = Strict.from_dict({
     **{flag: Flag() for flag in CONDITION_FLAGS},
     "certification": List(Choice(CERTIFICATION_LEVELS)),
     "max_apr_above": Number(low=0),
+    # a licence held that permits this activity where the rule applies (loader: the licences' covers)
+    "covered": Choice(ACTIVITIES),
 }, name="ConditionsSchema")
 
 
@@ -371,14 +376,23 @@ class RuleSchema(Strict):
     mandatory = Flag()
     requirement = Nested(Bilingual)
     remedy = Nested(RemedySchema)
-    evidence = codes(required=True)
-    section = Section(required=True)
+    evidence = codes()
+    section = Section()
     external_basis = Text()
+    jurisdictions = List(Text(), required=True)
+    red_line = Flag()
 
     @validates_schema
     def mandatory_states_its_requirement(self, data, **kwargs):
         if data.get("mandatory") and "requirement" not in data:
             raise ValidationError(f"{MISSING}: a mandatory rule states what it requires", field_name="requirement")
+
+    @validates_schema
+    def cites_its_basis(self, data, **kwargs):
+        if not (data.get("section") and data.get("evidence")) and not data.get("external_basis"):
+            raise ValidationError(f"{MISSING}: a rule cites the report (section and evidence) or, from outside "
+                                  "the report, its legal source and enforcement case (external_basis)",
+                                  field_name="external_basis")
 
 
 class ReliefSchema(Strict):
@@ -387,6 +401,7 @@ class ReliefSchema(Strict):
     zh = Text(required=True)
     points = Number(high=0, required=True)
     when = Nested(ConditionsSchema, required=True)
+    jurisdictions = List(Text(), required=True)
     evidence = codes(required=True)
     section = Section(required=True)
 

@@ -16,7 +16,8 @@ from types import MappingProxyType
 import yaml
 
 from service.errors import BenchmarkDataError, FieldError, UnknownTerm
-from service.profile import CERTIFICATION_LEVELS, FIELDS, PROFILE_FIELDS, Compliance, ProductProfile
+from service.benchmarks.rule_packs import ANY, PackRelief, PackRule
+from service.profile import ACTIVITIES, CERTIFICATION_LEVELS, FIELDS, PROFILE_FIELDS, Compliance, ProductProfile
 from service.vocabulary import Term, Vocabulary
 from service.benchmarks.data_schemas import CUSTOM_PRODUCT, FILE_CHECKS, REPORT_PRODUCT
 from service.benchmarks.models import (
@@ -227,6 +228,8 @@ def _vocabulary(data: dict, problems: _Problems) -> Vocabulary:
                 parent=entry.get("parent"), basis=entry.get("basis"),
                 domains=tuple(entry.get("domains", ())), generic=entry.get("generic", False),
                 sensitivity=entry.get("sensitivity"),
+                covers=tuple(entry.get("covers", ())), jurisdictions=tuple(entry.get("jurisdictions", ())),
+                control=entry.get("control"),
             ))
     try:
         return Vocabulary(terms)
@@ -251,6 +254,12 @@ def _check_vocabulary(data: dict, refs: _References) -> None:
                 if chain[-1] in chain[:-1]:
                     refs.problems.add(where, f"parent chain loops: {' -> '.join(chain)}")
             refs.codes(where, "domains", "domain", entry.get("domains", ()))
+            refs.codes(where, "jurisdictions", "jurisdiction", entry.get("jurisdictions", ()))
+            if "control" in entry:
+                refs.code(where, "control", "privacy_control", entry["control"])
+            unknown = set(entry.get("covers", ())) - set(ACTIVITIES)
+            if unknown:
+                refs.problems.add(where, f"covers unknown activities {sorted(unknown)} (one of {', '.join(ACTIVITIES)})")
             if "lookalike" in entry:
                 refs.code(where, "lookalike.domain", "domain", entry["lookalike"]["domain"])
                 refs.evidence(where, "lookalike.evidence", [entry["lookalike"]["evidence"]])
@@ -425,34 +434,61 @@ def _remedy(where: str, remedy: dict | None, refs: _References) -> Edit | None:
     return Edit(action=action, field=field, value=value)
 
 
+def _in_packs(where: str, entry: dict, refs: _References) -> tuple[tuple[str, ...], dict, list]:
+    """The rule's packs, and its conditions with the packs' market test added and each `covered`
+    (a licence held that permits the activity) spelt out as the licences that do so in those markets."""
+    packs = tuple(entry["jurisdictions"])
+    markets = [p for p in packs if p != ANY]
+    refs.codes(where, "jurisdictions", "jurisdiction", markets)
+    licences = refs.vocabulary.terms("license")
+
+    def spelt(tests: dict) -> dict:
+        tests = dict(tests)
+        activity = tests.pop("covered", None)
+        if activity is not None:
+            tests["license"] = sorted({*tests.get("license", ()), *(
+                t.code for t in licences if activity in t.covers
+                and (not t.jurisdictions or ANY in packs or set(t.jurisdictions) & set(markets)))})
+        return tests
+
+    when = spelt(entry["when"])
+    if markets and ANY not in packs:
+        when["jurisdiction"] = markets
+    return packs, when, [spelt(c) for c in entry.get("unless", ())]
+
+
 def _rule(i: int, entry: dict, refs: _References) -> Rule:
     where = f"rules.yaml: rules[{i}] (id={entry['id']})"
-    refs.evidence(where, "evidence", entry["evidence"])
+    refs.evidence(where, "evidence", entry.get("evidence", ()))
     mitigated = tuple(sorted(entry.get("mitigated_by", {}).items()))
     refs.codes(where, "mitigated_by", "privacy_control", [control for control, _ in mitigated])
-    return Rule(
+    packs, when, unless = _in_packs(where, entry, refs)
+    return PackRule(
         id=entry["id"], en=entry["en"], zh=entry["zh"],
         severity=float(entry["severity"]),
-        when=_conditions(where, "when", entry["when"], refs),
-        unless=tuple(_conditions(where, f"unless[{n}]", c, refs) for n, c in enumerate(entry.get("unless", ()))),
+        when=_conditions(where, "when", when, refs),
+        unless=tuple(_conditions(where, f"unless[{n}]", c, refs) for n, c in enumerate(unless)),
         mitigated_by=mitigated,
         floor=float(entry.get("floor", 0.3)),
         mandatory=entry.get("mandatory", False),
         requirement=MappingProxyType(entry["requirement"]) if "requirement" in entry else None,
         remedy=_remedy(where, entry.get("remedy"), refs),
-        evidence=tuple(entry["evidence"]),
-        section=entry["section"],
+        evidence=tuple(entry.get("evidence", ())),
+        section=entry.get("section", ""),
         external_basis=entry.get("external_basis"),
+        jurisdictions=packs,
+        red_line=entry.get("red_line", False),
     )
 
 
 def _relief(i: int, entry: dict, refs: _References) -> Relief:
     where = f"rules.yaml: reliefs[{i}] (id={entry['id']})"
     refs.evidence(where, "evidence", entry["evidence"])
-    return Relief(
+    packs, when, _ = _in_packs(where, entry, refs)
+    return PackRelief(
         id=entry["id"], en=entry["en"], zh=entry["zh"], points=float(entry["points"]),
-        when=_conditions(where, "when", entry["when"], refs),
-        evidence=tuple(entry["evidence"]), section=entry["section"],
+        when=_conditions(where, "when", when, refs),
+        evidence=tuple(entry["evidence"]), section=entry["section"], jurisdictions=packs,
     )
 
 

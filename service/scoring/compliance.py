@@ -4,6 +4,7 @@ mitigated by the controls it has. Inherent risk is before controls, residual aft
 from dataclasses import replace
 
 from service.benchmarks.models import Benchmarks, Relief, facts
+from service.benchmarks.rule_packs import packs_applied
 from service.profile import FIELD_FACTS, ProductProfile
 from service.scoring.factors import ComplianceResult, RequiredControl, Tally
 
@@ -33,7 +34,7 @@ def score_compliance(profile: ProductProfile, benchmarks: Benchmarks, out) -> Co
                         inherent=round(min(100.0, inherent), 2),
                         mandatory_controls=tuple(mandatory),
                         recommended_controls=tuple(dict.fromkeys(sorted(recommended))),
-                        points=points)
+                        points=points, packs=packs_applied(profile.jurisdiction, benchmarks.rules))
     return replace(result, residual=result.score)
 
 
@@ -66,7 +67,7 @@ def _apply_rule(rule, profile: ProductProfile, known: dict, benchmarks: Benchmar
     """Adds a fired rule and its mitigations to `out`; returns the net points it contributes."""
     field, value = _trigger(rule, profile) if out.explains else (None, None)
     out.add(rule.id, rule.severity, en=rule.en, zh=rule.zh, field=field, value=value,
-            figure_ids=rule.evidence, sections=[rule.section])
+            figure_ids=rule.evidence, sections=[rule.section], basis=rule.external_basis)
     net = round(rule.severity, 2)
     remaining = rule.severity
     floor = rule.severity * rule.floor
@@ -80,7 +81,7 @@ def _apply_rule(rule, profile: ProductProfile, known: dict, benchmarks: Benchmar
             term = benchmarks.vocabulary.term("privacy_control", control)
             out.add(f"{rule.id}.mitigated", -cut, en=f"{term.en} mitigates: {rule.en.lower()}",
                     zh=f"{term.zh}缓解:{rule.zh}", field="compliance.privacy_controls", value=control,
-                    figure_ids=rule.evidence, sections=[rule.section])
+                    figure_ids=rule.evidence, sections=[rule.section], basis=rule.external_basis)
         else:
             out.add(rule.id, -cut)
     return net
@@ -89,8 +90,8 @@ def _apply_rule(rule, profile: ProductProfile, known: dict, benchmarks: Benchmar
 def _trigger(rule, profile: ProductProfile) -> tuple[str | None, object]:
     """The input that made the rule fire, so the caller sees exactly what to change."""
     tests = rule.when.tests
-    for key, field in (("data_source", "compliance.data_sources"), ("business_model", "business_model"),
-                       ("technology", "tech_stack")):
+    for key, field in (("practice", "compliance.practices"), ("data_source", "compliance.data_sources"),
+                       ("business_model", "business_model"), ("technology", "tech_stack"), ("scenario", "scenarios")):
         hits = sorted(set(profile.terms(key)) & tests.get(key, frozenset()))
         if hits:
             return field, hits[0] if len(hits) == 1 else hits

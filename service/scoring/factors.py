@@ -13,6 +13,7 @@ class Evidence:
     figures: tuple[Figure, ...] = ()
     benchmarks: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    basis: str | None = None        # knowledge from outside the report: its legal source and public case
 
 
 @dataclass(slots=True)
@@ -58,13 +59,14 @@ class ComplianceResult(ScoreResult):
     mandatory_controls: tuple[RequiredControl, ...] = ()
     recommended_controls: tuple[str, ...] = field(default=())
     points: dict = field(default_factory=dict, compare=False, repr=False)  # net points per rule and relief
+    packs: tuple[str, ...] = ()     # the rule packs applied: the markets of operation with one, and 'any'
 
 
-def evidence(benchmarks: Benchmarks, figure_ids=(), product_ids=(), sections=()) -> Evidence:
+def evidence(benchmarks: Benchmarks, figure_ids=(), product_ids=(), sections=(), basis=None) -> Evidence:
     """Evidence from figure ids; their sections are cited alongside any given explicitly."""
     figures = tuple(benchmarks.figures[i] for i in figure_ids)
-    cited = dict.fromkeys([*sections, *(f.section for f in figures)])
-    return Evidence(figures, tuple(product_ids), tuple(cited))
+    cited = dict.fromkeys([*(s for s in sections if s), *(f.section for f in figures)])
+    return Evidence(figures, tuple(product_ids), tuple(cited), basis)
 
 
 def band(score: float, bands) -> str:
@@ -85,7 +87,7 @@ class Explain:
         self.factors: list[Factor] = []
 
     def add(self, code: str, points: float, template=None, *, en="", zh="", params=None, field=None, value=None,
-            product_ids=(), figure_ids=(), sections=()) -> None:
+            product_ids=(), figure_ids=(), sections=(), basis=None) -> None:
         points = round(points, 2)
         if points == 0:
             return
@@ -95,7 +97,7 @@ class Explain:
             params = (params() if callable(params) else params) or {}
             pick = lambda lang: {k: (v[lang] if isinstance(v, tuple) else v) for k, v in params.items()}  # noqa: E731
             en, zh = template["en"].format(**pick(0)), template["zh"].format(**pick(1))
-        self.factors.append(Factor(code, en, zh, points, evidence(self.benchmarks, figures, products, sections),
+        self.factors.append(Factor(code, en, zh, points, evidence(self.benchmarks, figures, products, sections, basis),
                                    field, value))
 
     def finish(self, base: float, bands, result_type=ScoreResult, **extra):

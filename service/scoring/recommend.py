@@ -17,10 +17,12 @@ import numpy as np
 
 from service.benchmarks.market import MarketSlice
 from service.benchmarks.fit import Cited
-from service.benchmarks.models import Benchmarks, Edit, Figure, token
+from service.benchmarks.models import Benchmarks, Edit, Figure, facts, token
 from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.factors import ComplianceResult, term_label
 from service.scoring.fit import Focus, closest_core, coherent_candidates
+
+PRACTICES_FIELD = "compliance.practices"
 
 # Additions measured per field: (profile field, vocabulary kind, where its pool size is set).
 _ADDITIONS = (("scenarios", "scenario", "max_scenarios"), ("tech_stack", "technology", "max_technologies"),
@@ -151,22 +153,26 @@ def _candidates(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks,
     found: dict[Edit, _Candidate] = {}
     unmet = {c.rule for c in compliance.mandatory_controls if not c.satisfied}
     fired = {f.code for f in compliance.factors}
-    red_lines = set(benchmarks.fit.red_lines)
+    report_red_lines = set(benchmarks.fit.red_lines)
+    red_lines = report_red_lines | {r.id for r in benchmarks.rules if getattr(r, "red_line", False)}
     for rule in benchmarks.rules:
         if rule.id not in fired:
             continue
         if rule.remedy:
             edit = Edit(rule.remedy.action, rule.remedy.field, rule.remedy.value)
-            fix = rule.id in unmet or rule.id in red_lines
+            # A practice regulators act on is fixed before anything grows, like a missing licence.
+            fix = rule.id in unmet or rule.id in red_lines or rule.remedy.field == PRACTICES_FIELD
             if fix or edit not in found:
                 found[edit] = _Candidate(edit, "fix" if fix else "improve", rule.id in unmet,
-                                         partial(_rule_why, benchmarks, rule, rule.id in red_lines))
+                                         partial(_rule_why, benchmarks, rule, rule.id in report_red_lines))
         for control in compliance.recommended_controls:
             edit = Edit("add", "compliance.privacy_controls", control)
             if control in dict(rule.mitigated_by) and edit not in found:
                 found[edit] = _Candidate(edit, "improve", False, partial(_rule_why, benchmarks, rule, False))
     relief = next((r for r in benchmarks.reliefs if "sandbox" in r.when.facts), None)
-    if relief and not profile.compliance.sandbox:
+    # A sandbox only where one exists for the product's markets (the relief's own packs), and only where
+    # it helps: a product still short of a mandatory control tests under supervision while it gets it.
+    if relief and not profile.compliance.sandbox and unmet and relief.when.holds({**facts(profile), "sandbox": True}):
         edit = Edit("set", "compliance.sandbox", True)
         found[edit] = _Candidate(edit, "improve", False,
                                  partial(_cited, benchmarks, relief.en, relief.zh, relief.evidence, relief.section))
@@ -189,11 +195,19 @@ def _additions(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks):
     for field, kind, limit_key in _ADDITIONS:
         limit = benchmarks.weights["recommendations"][limit_key] if limit_key else settings["candidates_per_field"]
         fitting = coherent_candidates(focus, profile, kind, benchmarks)
+        if kind == "scenario":  # a scenario of another domain is no advice for this product
+            fitting = [(c, f) for c, f in fitting if _in_domain(benchmarks, c, profile.domain)]
         if kind == "business_model":
             fitting = [(c, f) for c, f in fitting if c in diversified]
         for code, fit in fitting[:limit]:
             yield _Candidate(Edit("add", field, code), "improve", False,
                              partial(_why_fits, focus, kind, code, benchmarks), round(fit, 2))
+
+
+def _in_domain(benchmarks: Benchmarks, scenario: str, domain: str) -> bool:
+    """Whether a scenario serves the product's domain (a scenario of no domain in particular does)."""
+    domains = benchmarks.vocabulary.term("scenario", scenario).domains
+    return not domains or domain in domains
 
 
 def _rule_why(benchmarks: Benchmarks, rule, red_line: bool) -> Why:
@@ -257,7 +271,7 @@ def _cited(benchmarks: Benchmarks, en: str, zh: str, figure_ids, section: str) -
     lead = figures[0] if figures else None
     template = benchmarks.fit.scoring["recommendations"]["why"]["rule"]
     text = _fill(template, text=(en, zh), figure=(lead.en, lead.zh) if lead else ("", ""), section=section)
-    sections = tuple(dict.fromkeys([section, *(f.section for f in figures)]))
+    sections = tuple(dict.fromkeys(s for s in (section, *(f.section for f in figures)) if s))
     return Why(text[0], text[1], sections, (), figures)
 
 

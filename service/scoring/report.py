@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 
 from service.benchmarks.market import MarketSlice, build_slice
 from service.benchmarks.models import Benchmarks, facts, profile_features
-from service.profile import FIELD_KINDS, ProductProfile
+from service.profile import TERM_FIELDS, ProductProfile
 from service.scoring.compliance import rescore_compliance, score_compliance
 from service.scoring.differentiation import score_differentiation
 from service.scoring.factors import ComplianceResult, Explain, HomogeneityResult, ScoreResult, Tally
@@ -18,7 +18,7 @@ from service.scoring.recommend import Advice, Recommendation, apply_edit, recomm
 from service.scoring.version import MODEL_VERSION
 
 # Profile fields whose terms place a product in its market (similarity terms), by kind.
-ADDABLE = {field: kind for field, kind in FIELD_KINDS.items() if not field.startswith("compliance.")}
+ADDABLE = {f.path: f.fact for f in TERM_FIELDS if f.similarity}
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,28 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.errors import FieldError, UnknownTerms
-from service.profile import FIELDS, KIND_FIELDS, TERM_FIELDS, CERTIFICATION_LEVELS, ProductProfile, build_profile
-from service.vocabulary.extract import TermFinder
+from service.profile import (DEFAULT_JURISDICTION, FIELDS, KIND_FIELDS, TERM_FIELDS, CERTIFICATION_LEVELS,
+                             ProductProfile, build_profile)
+from service.vocabulary.extract import CUES, TermFinder
 from service.vocabulary.scalars import FRACTION, PERCENT, read_rate
 from service.vocabulary.spelling import SPELLING
-from service.vocabulary.terms import (EXACT, MOVED, SPLIT, STRICT_READINGS, TERM_READINGS, UNKNOWN, Reading,
+from service.vocabulary.terms import (CONTAINED, EXACT, MOVED, SPLIT, STRICT_READINGS, TERM_READINGS, UNKNOWN, Reading,
                                       Vocabulary)
 
 CERTIFICATION_KIND = "certification"
 NEGATED, INFERRED = "negated", "inferred"   # free text: mentioned as absent; deduced from cue words
 PHRASE = "phrase"                           # a yes/no field written in words ("UK + EU", "否")
-READINGS = (*TERM_READINGS, PERCENT, FRACTION, PHRASE, NEGATED, INFERRED)
+PRACTICE = "practice"                       # words anywhere that describe a practice regulators act on
+NONE = "none"                               # the code of a list value that says there is nothing there
+READINGS = (*TERM_READINGS, PERCENT, FRACTION, PHRASE, NEGATED, INFERRED, PRACTICE)
+CONTROLS_FIELD, PRACTICES_FIELD, LICENCES_FIELD = "compliance.privacy_controls", "compliance.practices", "compliance.licenses"
+# A domain whose services are controls (KYC, AML, screening): there they are scenarios, elsewhere controls.
+CONTROL_SERVICES_DOMAIN = "regtech"
+# Words that mean "none" in a list field, and that a licence is only applied for (not held).
+_NONE_WORDS = frozenset({"none", "no", "n/a", "na", "nil", "null", "-", "无", "没有", "暂无", "不适用", "not stated",
+                         "not applicable", "nothing", "未持有", "无牌照", "none yet"})
+_NOT_HELD = ("applied for", "applying for", "pending", "in application", "申请中", "正在申请", "已申请", "待批", "拟申请",
+             "not registered", "unregistered", "claims ")
 _NUMBERS = {f.path for f in FIELDS.values() if f.shape == "rate"}  # read as written in either handling
 
 
@@ -44,10 +55,24 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary, strict: bool = False
     readings: list[Interpreted] = []
     domain = _read_domain(raw["domain"], vocabulary, readings)
     values: dict[str, list] = {f.path: [] for f in TERM_FIELDS}
+    finder = _finder(vocabulary)
     for spec in TERM_FIELDS:
         for i, text in enumerate(_sent(raw, spec.path) or ()):
+            where = f"{spec.path}[{i}]"
+            absent = _absent(text, spec.path)
+            if absent:
+                readings.append(Interpreted(where, text, NEGATED, NONE, spec.path, note=absent))
+                continue
             reading = vocabulary.read(spec.fact, text, domain)
-            readings += _interpreted(f"{spec.path}[{i}]", reading, spec.path, values)
+            if reading.term is None:
+                found = _named_in(where, text, spec.fact, spec.path, finder, values) or \
+                    _interpreted(where, reading, spec.path, values, domain, vocabulary)
+            else:
+                found = _interpreted(where, reading, spec.path, values, domain, vocabulary)
+            readings += _practices(where, text, found, _finder_of(vocabulary, "practice"), values)
+    if raw.get("description"):
+        readings += _practices("description", raw["description"], [], _finder_of(vocabulary, "practice"), values)
+    readings += _jurisdiction(raw, values, vocabulary, _finder_of(vocabulary, "jurisdiction"))
     compliance = raw.get("compliance") or {}
     scalars = {"compliance.cross_border": _read_flag("compliance.cross_border", compliance, readings),
                "compliance.sandbox": _read_flag("compliance.sandbox", compliance, readings),
@@ -81,21 +106,109 @@ def _sent(raw: dict, path: str):
     return (raw.get("compliance") or {}).get(spec.name) if spec.in_compliance else raw.get(spec.name)
 
 
-def _interpreted(where: str, reading: Reading, path: str, values: dict) -> list[Interpreted]:
+def _interpreted(where: str, reading: Reading, path: str, values: dict, domain: str | None = None,
+                 vocabulary: Vocabulary | None = None) -> list[Interpreted]:
     """Records the reading and puts its code(s) in the field where each counts (once each)."""
     if reading.term is None:
         return [Interpreted(where, reading.text, UNKNOWN, suggestions=reading.suggestions, note=reading.hint)]
     if reading.parts:
         return [item for part in reading.parts
-                for item in _interpreted(where, _part_of(reading.text, part), path, values)]
+                for item in _interpreted(where, _part_of(reading.text, part), path, values, domain, vocabulary)]
     target = KIND_FIELDS[reading.kind] if reading.how == MOVED and reading.kind in KIND_FIELDS else path
     note = reading.hint
+    control = reading.term.control if reading.kind != "privacy_control" else None
+    if control and domain != CONTROL_SERVICES_DOMAIN and vocabulary is not None:
+        # Controls are controls: KYC, AML, screening typed anywhere count as the product's controls,
+        # never as its services (a regtech product sells them: there they stay scenarios).
+        reading = Reading("privacy_control", reading.text, MOVED if path != CONTROLS_FIELD else reading.how,
+                          vocabulary.term("privacy_control", control), reading.similarity, reading.suggestions)
+        target, note = CONTROLS_FIELD, "a compliance control, counted as one (not a service of the product)"
     if reading.code in values[target]:
         note = (note + "; " if note else "") + "repeats an earlier value: counted once"
     else:
         values[target].append(reading.code)
     return [Interpreted(where, reading.text, reading.how, reading.code, target, reading.similarity,
                         reading.suggestions, note)]
+
+
+def _absent(text: str, path: str) -> str:
+    """Why a list value says the product has nothing there ('none', '无', 'no licence', a licence only
+    applied for); empty when it names something."""
+    folded = " ".join(text.casefold().split()).strip(" .。;；")
+    if folded in _NONE_WORDS:
+        return "says none: nothing counted"
+    if path != LICENCES_FIELD:
+        return ""
+    if any(n in folded for n in _NOT_HELD):
+        return "a licence applied for or not held is not held: nothing counted"
+    if any(folded.startswith(n + " ") for n in ("no", "not", "without", "none", "never")) or \
+            any(folded.startswith(n) for n in CUES["negations_zh"] + ["无", "未", "不"]) or \
+            any(p in folded for p in CUES["no_licence_en"] + CUES["no_licence_zh"]):
+        return "says no licence is held: nothing counted"
+    return ""
+
+
+def _named_in(where: str, text: str, kind: str, path: str, finder: TermFinder, values: dict) -> list[Interpreted]:
+    """The terms of the field's kind a longer phrase names ('SFC Type 1 and Type 7 licences (VATP)',
+    'buy and sell major virtual assets'), each read from its words; empty when it names none."""
+    found = []
+    for match in finder.find(text):
+        if match.kind == kind and not match.negated:
+            if match.code not in values[path]:
+                values[path].append(match.code)
+            found.append(Interpreted(where, text, CONTAINED, match.code, path,
+                                     note=f"read from the words {match.phrase!r} in it"))
+    return found
+
+
+def _practices(where: str, text: str, found: list[Interpreted], finder: TermFinder, values: dict
+               ) -> list[Interpreted]:
+    """The value's readings plus the practices its words describe; a value that describes a practice
+    ('tick-box authorisation') is never also read as the control it resembles (consent)."""
+    practices = list(_mentions(finder, text))
+    if not practices:
+        return found
+    kept, already = [], {i.code for i in found if i.placed_in == PRACTICES_FIELD}
+    for item in found:
+        if item.placed_in == CONTROLS_FIELD and item.how != EXACT and item.code in values[CONTROLS_FIELD] \
+                and "repeats" not in item.note:
+            values[CONTROLS_FIELD].remove(item.code)
+            item = Interpreted(item.field, item.text, PRACTICE, practices[0].code, PRACTICES_FIELD,
+                               note=f"describes a practice, not the control {item.code!r}")
+            already.add(practices[0].code)
+            if practices[0].code not in values[PRACTICES_FIELD]:
+                values[PRACTICES_FIELD].append(practices[0].code)
+        kept.append(item)
+    for match in practices:
+        if match.code in already:
+            continue
+        if match.code not in values[PRACTICES_FIELD]:
+            values[PRACTICES_FIELD].append(match.code)
+        kept.append(Interpreted(where, text, PRACTICE, match.code, PRACTICES_FIELD,
+                                note=f"the words {match.phrase!r} describe the practice {match.label_en!r}"))
+    return kept
+
+
+def _jurisdiction(raw: dict, values: dict, vocabulary: Vocabulary, finder: TermFinder) -> list[Interpreted]:
+    """Where it operates: as typed; else where its licences are valid and the regulators they name;
+    else mainland China, the report's market."""
+    if values["jurisdiction"]:
+        return []
+    found: dict[str, str] = {}
+    for code in values[LICENCES_FIELD]:
+        for place in vocabulary.term("license", code).jurisdictions:
+            found.setdefault(place, f"the licence {code!r}")
+    for text in (raw.get("compliance") or {}).get("licenses") or ():
+        for match in _mentions(finder, text):
+            if not _absent(text, LICENCES_FIELD):
+                found.setdefault(match.code, f"the regulator or place {match.phrase!r} in {text!r}")
+    if found:
+        values["jurisdiction"] = sorted(found)
+        return [Interpreted("jurisdiction", "", INFERRED, place, "jurisdiction", note=f"read from {why}")
+                for place, why in sorted(found.items())]
+    # Nothing typed names a market: mainland China, the report's market (the answer's packs_applied says so).
+    values["jurisdiction"] = [DEFAULT_JURISDICTION]
+    return []
 
 
 def _part_of(whole: str, part: Reading) -> Reading:
@@ -108,6 +221,18 @@ def _part_of(whole: str, part: Reading) -> Reading:
 @lru_cache(maxsize=8)
 def _finder(vocabulary: Vocabulary) -> TermFinder:
     return TermFinder(vocabulary)
+
+
+@lru_cache(maxsize=16)
+def _finder_of(vocabulary: Vocabulary, kind: str) -> TermFinder:
+    """A finder for one kind only: reading every value for practices costs a tenth of the full finder."""
+    return TermFinder(Vocabulary(vocabulary.terms(kind)))
+
+
+@lru_cache(maxsize=4096)
+def _mentions(finder: TermFinder, text: str) -> tuple:
+    """The terms a value mentions, as present (not negated); values repeat across a batch."""
+    return tuple(m for m in finder.find(text) if not m.negated)
 
 
 def _read_domain(text: str, vocabulary: Vocabulary, readings: list) -> str | None:
@@ -183,11 +308,17 @@ def _read_apr(value, readings: list) -> float | None:
 
 def _reject_loose(readings: list) -> None:
     errors = [_field_error(r) for r in readings
-              if r.how not in STRICT_READINGS and r.field not in _NUMBERS]
+              if r.how not in STRICT_READINGS and r.field not in _NUMBERS and not _said_plainly(r)]
     if errors:
         noun = "value" if len(errors) == 1 else "values"
         raise UnknownTerms(f"{len(errors)} {noun} not an exact or synonym match (strict handling); "
                            "see errors for the closest accepted terms", errors)
+
+
+def _said_plainly(reading: Interpreted) -> bool:
+    """Readings strict handling accepts beyond exact terms: a practice the words describe (the value's own
+    reading is judged on its own), a list value saying 'none', markets read from the licences."""
+    return reading.how in (PRACTICE, NEGATED) or (reading.field == "jurisdiction" and reading.how == INFERRED)
 
 
 def _field_error(reading: Interpreted) -> FieldError:

@@ -105,6 +105,9 @@ class Term:
     domains: tuple[str, ...] = ()       # domains a scenario or service belongs to
     generic: bool = False               # a generic channel (app, API...): no differentiator on its own
     sensitivity: str | None = None      # data sources: high, medium or low
+    covers: tuple[str, ...] = ()        # licences: the activities (domains and more) the licence permits
+    jurisdictions: tuple[str, ...] = ()  # licences: where it is valid (empty: wherever the product operates)
+    control: str | None = None          # scenarios that are controls (KYC...): the privacy control they are
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en

@@ -42,7 +42,7 @@ def run(example: str, base: str) -> dict:
 
 def test_readme_has_the_examples():
     assert {"score-en", "score-zh", "score-me-too", "interpretation", "error", "taxonomy", "benchmarks", "catalog",
-            "score-catalog", "compare", "extract"} <= set(readme_examples())
+            "score-catalog", "compare", "extract", "score-uk"} <= set(readme_examples())
 
 
 def test_the_me_too_example_names_its_archetype_and_the_products_it_competes_with(server):
@@ -70,7 +70,8 @@ def test_interpretation_example(server):
     assert set(answer) == {"differentiation", "homogeneity_risk", "compliance_risk", "interpretation", "meta"}
     read = {r["field"]: r for r in answer["interpretation"]}
     assert read["domain"]["code"] == "lending"
-    assert read["tech_stack[1]"]["how"] == "moved" and read["tech_stack[1]"]["placed_in"] == "scenarios"
+    # Controls are controls (issue 18): KYC typed anywhere counts as a control, not a scenario.
+    assert read["tech_stack[1]"]["how"] == "moved" and read["tech_stack[1]"]["placed_in"] == "compliance.privacy_controls"
     assert read["tech_stack[2]"]["how"] == "not_recognised"
     assert read["scenarios[0]"]["how"] == "converted_script"
     assert read["compliance.max_apr"]["code"] == 1.5 and read["compliance.cross_border"]["code"] is False
@@ -103,3 +104,11 @@ def test_catalog_compare_and_extract_examples(server):
     assert len(compared["variants"]) == 3 and compared["variants"][1]["delta"]["compliance_risk"] < 0
     draft = run("extract", server)
     assert draft["profile"]["domain"] == "insurtech" and draft["missing"] == []
+
+
+def test_non_mainland_example(server):
+    answer = run("score-uk", server)
+    risk = answer["compliance_risk"]
+    assert risk["packs_applied"] == ["uk", "any"]
+    assert answer["recommendations"][0]["stage"] == "fix"
+    assert not any(m["field"] == "compliance.certification" for m in answer["recommendations"])

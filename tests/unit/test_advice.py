@@ -143,12 +143,13 @@ def test_fix_before_grow_for_a_predatory_lender_with_the_gain_shown_on_a_capped_
 
 
 def _must_fix(report) -> set:
-    """Remedies of unmet mandatory controls and of red lines the profile crosses."""
+    """Remedies of unmet mandatory controls, of red lines the profile crosses (the report's and the rules
+    marked red_line) and of practices regulators act on (issue 19)."""
     unmet = {c.rule for c in report.compliance_risk.mandatory_controls if not c.satisfied}
     fired = {f.code for f in report.compliance_risk.factors}
-    red = set(BENCHMARKS.fit.red_lines)
+    red = set(BENCHMARKS.fit.red_lines) | {r.id for r in BENCHMARKS.rules if r.red_line}
     return {(r.remedy.action, r.remedy.field, r.remedy.value) for r in BENCHMARKS.rules
-            if r.remedy and r.id in fired and (r.id in unmet or r.id in red)}
+            if r.remedy and r.id in fired and (r.id in unmet or r.id in red or r.remedy.field == "compliance.practices")}
 
 
 def _fix_before_grow(report) -> None:

@@ -26,6 +26,7 @@ compliance = st.builds(
     licenses=codes("license", 3),
     data_sources=codes("data_source", 5),
     privacy_controls=codes("privacy_control", 4),
+    practices=codes("practice", 2),
     cross_border=st.booleans(),
     certification=st.sampled_from(CERTIFICATION_LEVELS),
     sandbox=st.booleans(),
@@ -40,6 +41,8 @@ profiles = st.builds(
     target_segments=codes("segment", 3),
     business_model=codes("business_model", 3),
     partners=codes("partner", 3),
+    jurisdiction=st.lists(st.sampled_from([t.code for t in VOCABULARY.terms("jurisdiction")]), min_size=1,
+                          max_size=2, unique=True).map(tuple),
     compliance=compliance,
 )
 quick = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,6 +88,27 @@ def test_adding_social_data_to_a_credit_product_never_lowers_compliance_risk(pro
                                                 data_sources=credit.compliance.data_sources + ("social_data",)))
     assert scores(social)[2].score >= scores(credit)[2].score
     assert scores(social)[2].unbounded > scores(credit)[2].unbounded
+
+
+@quick
+@given(profiles, st.sampled_from([t.code for t in VOCABULARY.terms("practice")]))
+def test_a_bad_practice_never_lowers_compliance_risk(profile, practice):
+    if practice in profile.compliance.practices:
+        return
+    worse = replace(profile, compliance=replace(profile.compliance,
+                                                practices=profile.compliance.practices + (practice,)))
+    assert scores(worse)[2].unbounded >= scores(profile)[2].unbounded
+    assert scores(worse)[2].score >= scores(profile)[2].score
+
+
+@quick
+@given(profiles, st.sampled_from([t.code for t in VOCABULARY.terms("license") if t.covers]))
+def test_removing_a_licence_that_covers_an_activity_never_lowers_compliance_risk(profile, licence):
+    held = replace(profile, compliance=replace(profile.compliance,
+                                               licenses=tuple(dict.fromkeys((*profile.compliance.licenses, licence)))))
+    without = replace(held, compliance=replace(held.compliance,
+                                               licenses=tuple(c for c in held.compliance.licenses if c != licence)))
+    assert scores(without)[2].unbounded >= scores(held)[2].unbounded
 
 
 @quick
