@@ -288,8 +288,8 @@ class MarketModelSchema(Strict):
     domains = Dict(keys=Text(), values=Nested(_Sized), required=True)
     commodity_technologies = Nested(CommoditySchema, required=True)
     common_share = Number(low=0, high=1, open_low=True, required=True)
-    belongs = Dict(keys=Text(), values=Nested(Strict.from_dict({"partner": codes(), "technology": codes()},
-                                                               name="DomainTerms")), required=True)
+    belongs = Dict(keys=Text(), values=Nested(Strict.from_dict(
+        {"partner": codes(), "technology": codes(), "scenario": codes()}, name="DomainTerms")), required=True)
     archetypes = List(Nested(ArchetypeSchema), required=True)
 
 

@@ -388,7 +388,7 @@ def _market_model(data: dict, refs: _References) -> tuple[MarketModel, list[Benc
     for domain, terms in data["belongs"].items():
         here = f"{where}.belongs.{domain}"
         refs.code(here, "key", "domain", domain)
-        belongs[domain] = frozenset(token(kind, c) for kind in ("partner", "technology")
+        belongs[domain] = frozenset(token(kind, c) for kind in ("partner", "technology", "scenario")
                                     for c in refs.codes(here, kind, kind, terms.get(kind, ())))
     model = replace(model, typical=MappingProxyType({d: frozenset(t) for d, t in typical.items()}),
                     belongs=MappingProxyType(belongs))
