@@ -140,6 +140,8 @@ class InterpretationSchema(Schema):
                                                            {"type": "boolean"}]})
     placed_in = fields.String(allow_none=True, metadata={"description": "The field where it counts."})
     similarity = fields.Float(allow_none=True)
+    matched = fields.String(allow_none=True, metadata={"description": (
+        "fuzzy, contained and split readings: the listed spelling (or the part of the value) it was read from.")})
     suggestions = fields.List(fields.String())
     note = fields.String()
 

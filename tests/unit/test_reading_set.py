@@ -12,25 +12,35 @@ import yaml
 from service.errors import UnknownTerms
 from service.vocabulary import normalise_profile
 
-SET = Path(__file__).parents[1] / "data" / "reading" / "products.yaml"
-PRODUCTS = yaml.safe_load(SET.read_text(encoding="utf-8"))["products"]
+SETS = Path(__file__).parents[1] / "data" / "reading"
+PRODUCTS = yaml.safe_load((SETS / "products.yaml").read_text(encoding="utf-8"))["products"]
+# Written after the vocabulary was grown and never used to grow it: an estimate on unseen service lists.
+FRESH = yaml.safe_load((SETS / "fresh.yaml").read_text(encoding="utf-8"))["products"]
+# Its figures: before issue 20, 143/171 = 83.6% correct, 7 = 4.1% wrong, 21 = 12.3% not recognised; when
+# first measured after, 142 = 83.0%, 4 = 2.3% wrong (3 of them Amazon sellers as cross-border traders, a
+# reading the label did not foresee), 25 = 14.6%; then one reading rule its misses prompted (a generic
+# head, 'people with no credit history') and no vocabulary: 143 = 83.6%, 4 = 2.3%, 24 = 14.0%.
+FRESH_CORRECT_MIN, FRESH_WRONG_MAX = 0.83, 0.025
 SCRIPTS = ("en", "zh-Hans", "zh-Hant")
 COMPLIANCE = ("data_sources",)
 
 # Issue 20, "Done when" (the wrong-reading rate), and the figures measured when the set was grown.
-CORRECT_MIN = 0.75     # measured before issue 20: 402/534 = 75.3%
-WRONG_MAX = 0.053      # measured before issue 20: 28/534 = 5.2%
+# Before issue 20's changes: 402/534 = 75.3% correct, 28 = 5.2% wrong, 104 = 19.5% not recognised, 4 of
+# 54 profiles refused (the domain), 15 of 18 products read differently by script. The vocabulary was
+# then grown partly from this set's misses, so it is a regression guard, not a blind estimate.
+CORRECT_MIN = 0.95
+WRONG_MAX = 0.005
 
 
 def _meaning(label) -> set:
     return set() if label is None else set(label if isinstance(label, list) else [label])
 
 
-def _profile(product: str, script: int) -> tuple[dict, list]:
+def _profile(product: str, script: int, products: dict | None = None) -> tuple[dict, list]:
     """The product as typed in one script, and per value (field, position, meaning, text)."""
     raw: dict = {"name": f"{product} ({SCRIPTS[script]})", "compliance": {}}
     labels = []
-    for field, label, *texts in PRODUCTS[product]:
+    for field, label, *texts in (products or PRODUCTS)[product]:
         text = texts[script]
         if field == "domain":
             raw["domain"] = text
@@ -43,9 +53,9 @@ def _profile(product: str, script: int) -> tuple[dict, list]:
     return raw, labels
 
 
-def _read(vocabulary, product: str, script: int):
+def _read(vocabulary, product: str, script: int, products: dict | None = None):
     """Per labelled value: (where, meaning, text, codes read, placed in); and the profile's codes."""
-    raw, labels = _profile(product, script)
+    raw, labels = _profile(product, script, products)
     try:
         profile, readings = normalise_profile(raw, vocabulary)
     except UnknownTerms:        # refused: counted as not recognised, and as a refusal
@@ -65,13 +75,13 @@ def _profile_codes(profile) -> set:
     return codes
 
 
-def measure(vocabulary) -> dict:
+def measure(vocabulary, products: dict | None = None) -> dict:
     """Counts of read correctly, read wrongly and not recognised, in all and by script."""
     counts = {s: {"correct": 0, "wrong": 0, "unknown": 0} for s in (*SCRIPTS, "all")}
     misses, refused = [], []
-    for product in PRODUCTS:
+    for product in products or PRODUCTS:
         for script, name in enumerate(SCRIPTS):
-            values, profile = _read(vocabulary, product, script)
+            values, profile = _read(vocabulary, product, script, products)
             if profile is None:
                 refused.append(f"{product}/{name}")
             for where, meaning, text, codes in values:
@@ -95,26 +105,54 @@ def _figures(counts: dict) -> str:
     return ", ".join(f"{k} {v}/{total} = {v / total:.1%}" for k, v in counts.items())
 
 
-def test_the_labelled_set_reads_correctly_and_never_wrongly(benchmarks):
-    result = measure(benchmarks.vocabulary)
+def test_at_least_ten_products_read_the_same_in_the_three_scripts_with_no_exception():
+    assert len(set(PRODUCTS) - set(KNOWN_DIFFERENCES)) >= 10
+
+
+def _print(title: str, result: dict) -> None:
+    print(f"\n{title}")
     for script, counts in result["counts"].items():
-        print(f"\n{script}: {_figures(counts)}")
+        print(f"{script}: {_figures(counts)}")
     print(f"refused: {len(result['refused'])} {result['refused']}")
     for miss in result["misses"]:
         print(f"  - {miss}")
+
+
+def test_the_fresh_set_estimates_reading_on_unseen_service_lists(benchmarks):
+    result = measure(benchmarks.vocabulary, FRESH)
+    _print("fresh set (never used to grow the vocabulary)", result)
+    counts = result["counts"]["all"]
+    total = sum(counts.values())
+    assert not result["refused"]
+    assert counts["correct"] / total >= FRESH_CORRECT_MIN and counts["wrong"] / total <= FRESH_WRONG_MAX
+
+
+def test_the_labelled_set_reads_correctly_and_never_wrongly(benchmarks):
+    result = measure(benchmarks.vocabulary)
+    _print("labelled set", result)
     counts = result["counts"]["all"]
     total = sum(counts.values())
     assert total >= 150
-    assert len(result["refused"]) <= 4   # measured before issue 20
+    assert not result["refused"]
     assert counts["wrong"] / total <= WRONG_MAX, [m for m in result["misses"] if m.startswith("wrong")]
     assert counts["correct"] / total >= CORRECT_MIN
 
 
-@pytest.mark.xfail(reason="before issue 20: 15 of 18 products read differently by script", strict=False)
+# Where the three scripts still differ, each difference named with why (nothing else may differ).
+KNOWN_DIFFERENCES = {
+    "brokerage": {("scenarios", "treasury_management"),       # 現金管理 is also corporate cash management
+                  ("scenarios", "money_market_funds")},
+    "car_owner_app": {("scenarios", "online_payment"),        # '... lookup and payment': the bare part
+                      ("scenarios", "policy_servicing")},     # 'quotes and renewals' split in English only
+    "merchant_pos": {("target_segments", "sme")},             # 'small businesses' is SMEs in English usage
+    "mobile_money": {("scenarios", "merchant_acquiring")},    # 'lipa na M-Pesa merchant payments': half a brand
+}
+
+
 @pytest.mark.parametrize("product", sorted(PRODUCTS))
 def test_a_product_reads_to_the_same_codes_in_the_three_scripts(benchmarks, product):
     profiles = [_read(benchmarks.vocabulary, product, script)[1] for script in range(3)]
     assert None not in profiles, "refused in lenient handling"
-    codes = [_profile_codes(p) for p in profiles]
+    codes = [_profile_codes(p) - KNOWN_DIFFERENCES.get(product, set()) for p in profiles]
     assert codes[0] == codes[1] == codes[2], {
         SCRIPTS[i]: sorted(codes[i] - codes[0] if i else codes[0] - codes[1] - codes[2]) for i in range(3)}
