@@ -1,5 +1,7 @@
 """marshmallow schemas: the single source of the request/response contract and of openapi.yaml."""
 
+from copy import deepcopy
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
@@ -516,6 +518,10 @@ class CompareInSchema(Schema):
                         validate=validate.Length(min=1, max=19),
                         metadata={"description": "With base: each entry is a list of edits making one variant."})
 
+    # The either/or below, said in the contract (service.api.app adds it to the CompareIn component).
+    CONTRACT = {"oneOf": [{"required": ["variants"]}, {"required": ["base"]}],
+                "dependentRequired": {"base": ["edits"], "edits": ["base"]}}
+
     @validates_schema
     def one_form(self, data, **kwargs):
         if ("variants" in data) == ("base" in data or "edits" in data):
@@ -587,8 +593,25 @@ class ScoreQuerySchema(CatalogQuerySchema):
                                  "(default: all). `fields=scores` measures no recommendations, so it costs far less."})
 
 
+# What the catalog check (service.benchmarks.data_schemas.CustomProductSchema) requires of a product,
+# said in the contract so that a generated client cannot send a product that is refused.
+_CATALOG_SHAPES = {"terms": {"type": "array", "items": {"type": "string"}}, "flag": {"type": "boolean"},
+                   "level": {"enum": list(CERTIFICATION_LEVELS)}, "rate": {"type": ["number", "null"], "minimum": 0}}
+_CATALOG_PRODUCT = {
+    "required": ["id", "domain"], "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "minLength": 1}, "domain": {"type": "string", "minLength": 1},
+        "name": {"type": "string"}, "description": {"type": "string"}, "verdict": {"enum": list(VERDICTS)},
+        **{f.name: deepcopy(_CATALOG_SHAPES[f.shape]) for f in PROFILE_FIELDS if not f.in_compliance},
+        "compliance": {"type": "object", "additionalProperties": False,
+                       "properties": {f.name: deepcopy(_CATALOG_SHAPES[f.shape])
+                                      for f in PROFILE_FIELDS if f.in_compliance}},
+    }}
+
+
 class CatalogInSchema(Schema):
-    products = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200_000), metadata={
+    products = fields.List(fields.Dict(metadata=_CATALOG_PRODUCT), required=True,
+                           validate=validate.Length(min=1, max=200_000), metadata={
         "description": "Products: id, name, domain and the profile's term fields (any accepted spelling), "
                        "compliance, and an optional verdict (differentiated, homogeneous, penalised)."})
 

@@ -119,3 +119,17 @@ def test_commas_inside_brackets_do_not_split_and_the_item_is_read_without_its_de
 def test_every_certification_value_sent_is_in_the_interpretation(benchmarks, sent):
     _, readings = normalise_profile(_profile("payments", compliance={"certification": sent}), benchmarks.vocabulary)
     assert [r.text for r in readings if r.field == "compliance.certification"] == [sent]
+
+
+@pytest.mark.parametrize("kind,text,code", [
+    ("scenario", "车险投保续保", "auto_mobility"), ("scenario", "自助拍照理赔", "insurance_claims"),
+    ("scenario", "违章查询缴费", "auto_mobility"), ("scenario", "道路救援", "auto_mobility"),
+    ("scenario", "洗车保养", "auto_mobility"), ("technology", "影像辨識", "computer_vision"),
+    ("segment", "寵物飼主", "pet_owners"), ("data_source", "trip data", "telemetry"),
+    ("data_source", "web scraping", "scraped_data"), ("segment", "Greater Bay Area residents", "gba_residents"),
+    ("scenario", "income protection", "income_protection"), ("scenario", "per-shift cover", "usage_based_insurance"),
+    ("business_model", "payment for order flow", "payment_for_order_flow"),
+    ("segment", "people with no credit history", "thin_file"),
+])
+def test_the_words_issue_20_found_missing_are_read(benchmarks, kind, text, code):
+    assert benchmarks.vocabulary.read(kind, text).code == code
