@@ -436,17 +436,19 @@ class ProblemSchema(Schema):
     request_id = fields.String()
 
 
-class ValidatedPerItem(fields.Nested):
-    """Documented as the nested schema, but passed through raw: the view validates each item on its
-    own so that one bad item gets its own problem instead of failing the whole batch."""
+class ValidatedPerItem(fields.Dict):
+    """A batch item: the contract says an object (any object is taken), and the view validates each
+    one as a ProfileIn on its own, so that one bad profile gets its own problem instead of failing the
+    whole batch; an item that is not an object at all fails the request, as the contract says."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return value
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"description": "A product profile (ProfileIn), validated on its own: an "
+                                                  "invalid one gets its own problem in results."}, **kwargs)
 
 
 class BatchInSchema(Schema):
     items = fields.List(
-        ValidatedPerItem(ProfileInSchema), required=True, validate=validate.Length(min=1),
+        ValidatedPerItem(), required=True, validate=validate.Length(min=1),
         metadata={"description": "Product profiles, each validated on its own: one bad item never fails the others. "
                                  "At most DIFFSCORE_BATCH_MAX_ITEMS (default 1000)."},
     )
