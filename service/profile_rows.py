@@ -2,7 +2,7 @@
 
 Columns are the declared profile fields (service.profile.PROFILE_FIELDS): 'tech_stack',
 'compliance.licenses' and so on. List cells hold terms separated the way spreadsheets hold them
-(; | , ， 、 or line breaks); a rate cell may read '18%'. A cell that cannot be read is an error for
+(; | , ， 、 or line breaks, not inside brackets); a rate cell may read '18%'. A cell that cannot be read is an error for
 its row, never a guess."""
 
 import re
@@ -17,8 +17,25 @@ _SEPARATORS = re.compile(r"[;|,，、；\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _TRUE, _FALSE = {"true", "yes", "1", "y", "是"}, {"false", "no", "0", "n", "否", ""}
 
 
+_OPEN, _CLOSE = "([{（【［｛", ")]}）】］｝"
+
+
 def split_terms(cell: str) -> list[str]:
-    return [part.strip() for part in _SEPARATORS.split(cell) if part.strip()]
+    """The terms of a list cell; a separator inside brackets does not split ('high-risk merchants
+    (online gambling, adult)' is one term; a bracket left open is ignored). Linear: one sweep, tracking the bracket depth."""
+    parts, start, depth = [], 0, 0
+    for i, char in enumerate(cell):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and _SEPARATORS.match(char):
+            parts.append(cell[start:i])
+            start = i + 1
+    parts.append(cell[start:])
+    if depth:                       # a bracket never closed: split as if there were none
+        parts = _SEPARATORS.split(cell)
+    return [part.strip() for part in parts if part.strip()]
 
 
 def profile_from_cells(cells: dict, rates_as_written: bool = False) -> dict:

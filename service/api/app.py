@@ -24,7 +24,7 @@ from service.api.context import Services, services
 from service.api.json import OrjsonProvider
 from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy, white_space
 from service.api.routes import workbench
-from service.api.schemas import ProblemSchema
+from service.api.schemas import CompareInSchema, ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     # blueprints
     for module in (scores, compare, white_space, profiles, catalog_routes, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
+    api.spec.components.schemas["CompareIn"].update(CompareInSchema.CONTRACT)   # a rule across fields
     app.register_blueprint(docs.bp)
     app.register_blueprint(workbench.bp)
     app.register_blueprint(observability.bp)

@@ -1,5 +1,7 @@
 """marshmallow schemas: the single source of the request/response contract and of openapi.yaml."""
 
+from copy import deepcopy
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
@@ -148,6 +150,8 @@ class InterpretationSchema(Schema):
                                                            {"type": "boolean"}]})
     placed_in = fields.String(allow_none=True, metadata={"description": "The field where it counts."})
     similarity = fields.Float(allow_none=True)
+    matched = fields.String(allow_none=True, metadata={"description": (
+        "fuzzy, contained and split readings: the listed spelling (or the part of the value) it was read from.")})
     suggestions = fields.List(fields.String())
     note = fields.String()
 
@@ -453,17 +457,19 @@ class ProblemSchema(Schema):
     request_id = fields.String()
 
 
-class ValidatedPerItem(fields.Nested):
-    """Documented as the nested schema, but passed through raw: the view validates each item on its
-    own so that one bad item gets its own problem instead of failing the whole batch."""
+class ValidatedPerItem(fields.Dict):
+    """A batch item: the contract says an object (any object is taken), and the view validates each
+    one as a ProfileIn on its own, so that one bad profile gets its own problem instead of failing the
+    whole batch; an item that is not an object at all fails the request, as the contract says."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return value
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"description": "A product profile (ProfileIn), validated on its own: an "
+                                                  "invalid one gets its own problem in results."}, **kwargs)
 
 
 class BatchInSchema(Schema):
     items = fields.List(
-        ValidatedPerItem(ProfileInSchema), required=True, validate=validate.Length(min=1),
+        ValidatedPerItem(), required=True, validate=validate.Length(min=1),
         metadata={"description": "Product profiles, each validated on its own: one bad item never fails the others. "
                                  "At most DIFFSCORE_BATCH_MAX_ITEMS (default 1000)."},
     )
@@ -534,6 +540,10 @@ class CompareInSchema(Schema):
     edits = fields.List(fields.List(fields.Nested(EditSchema), validate=validate.Length(min=1, max=10)),
                         validate=validate.Length(min=1, max=19),
                         metadata={"description": "With base: each entry is a list of edits making one variant."})
+
+    # The either/or below, said in the contract (service.api.app adds it to the CompareIn component).
+    CONTRACT = {"oneOf": [{"required": ["variants"]}, {"required": ["base"]}],
+                "dependentRequired": {"base": ["edits"], "edits": ["base"]}}
 
     @validates_schema
     def one_form(self, data, **kwargs):
@@ -606,8 +616,25 @@ class ScoreQuerySchema(CatalogQuerySchema):
                                  "(default: all). `fields=scores` measures no recommendations, so it costs far less."})
 
 
+# What the catalog check (service.benchmarks.data_schemas.CustomProductSchema) requires of a product,
+# said in the contract so that a generated client cannot send a product that is refused.
+_CATALOG_SHAPES = {"terms": {"type": "array", "items": {"type": "string"}}, "flag": {"type": "boolean"},
+                   "level": {"enum": list(CERTIFICATION_LEVELS)}, "rate": {"type": ["number", "null"], "minimum": 0}}
+_CATALOG_PRODUCT = {
+    "required": ["id", "domain"], "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "minLength": 1}, "domain": {"type": "string", "minLength": 1},
+        "name": {"type": "string"}, "description": {"type": "string"}, "verdict": {"enum": list(VERDICTS)},
+        **{f.name: deepcopy(_CATALOG_SHAPES[f.shape]) for f in PROFILE_FIELDS if not f.in_compliance},
+        "compliance": {"type": "object", "additionalProperties": False,
+                       "properties": {f.name: deepcopy(_CATALOG_SHAPES[f.shape])
+                                      for f in PROFILE_FIELDS if f.in_compliance}},
+    }}
+
+
 class CatalogInSchema(Schema):
-    products = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=CATALOG_MAX_PRODUCTS), metadata={
+    products = fields.List(fields.Dict(metadata=_CATALOG_PRODUCT), required=True,
+                           validate=validate.Length(min=1, max=CATALOG_MAX_PRODUCTS), metadata={
         "description": "Products: id, name, domain and the profile's term fields (any accepted spelling), "
                        "compliance, and an optional verdict (differentiated, homogeneous, penalised). At most "
                        f"{CATALOG_MAX_PRODUCTS:,} (about 3 MB of each worker's memory per 1,000) in at most "

@@ -246,7 +246,10 @@ class CatalogRegistry:
         return built
 
     def _products_kept(self) -> int:
-        return sum(len(built.products) - len(self._report.products) * with_report
+        """Callers' products built in this worker (the report's cases and the market model's
+        archetypes, in every build, are not theirs)."""
+        report = sum(not p.archetype for p in self._report.products)
+        return sum(sum(not p.archetype for p in built.products) - report * with_report
                    for (_, _, with_report), built in self._built.items())
 
     def _key(self, name: str) -> str:

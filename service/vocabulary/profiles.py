@@ -43,6 +43,7 @@ class Interpreted:
     similarity: float | None = None     # fuzzy matches
     suggestions: tuple[str, ...] = ()
     note: str = ""
+    matched: str | None = None          # fuzzy and contained readings: the listed spelling it was read from
 
     @property
     def understood(self) -> bool:
@@ -53,7 +54,7 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary, strict: bool = False
                       ) -> tuple[ProductProfile, tuple[Interpreted, ...]]:
     """Resolve every value; in strict mode, report every value that is not an exact or synonym match."""
     readings: list[Interpreted] = []
-    domain = _read_domain(raw["domain"], vocabulary, readings)
+    domain = _read_domain(raw["domain"], vocabulary, readings, raw)
     values: dict[str, list] = {f.path: [] for f in TERM_FIELDS}
     finder = _finder(vocabulary)
     for spec in TERM_FIELDS:
@@ -64,9 +65,13 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary, strict: bool = False
                 readings.append(Interpreted(where, text, NEGATED, NONE, spec.path, note=absent))
                 continue
             reading = vocabulary.read(spec.fact, text, domain)
-            if reading.term is None:
+            if reading.term is None and spec.in_compliance:
+                # A licence or data phrase often names several ('SFC Type 1 and Type 7 licences'); the
+                # market fields keep the head-word rule (precision before recall: '租屋保险' is cover).
                 found = _named_in(where, text, spec.fact, spec.path, finder, values) or \
                     _interpreted(where, reading, spec.path, values, domain, vocabulary)
+            elif reading.term is None:
+                found = _interpreted(where, reading, spec.path, values, domain, vocabulary)
             else:
                 found = _interpreted(where, reading, spec.path, values, domain, vocabulary)
             readings += _practices(where, text, found, _finder_of(vocabulary, "practice"), values)
@@ -87,6 +92,26 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary, strict: bool = False
     profile = build_profile(domain, {**{p: tuple(v) for p, v in values.items()}, **scalars},
                             name=raw.get("name", ""), description=raw.get("description"))
     return profile, tuple(readings)
+
+
+def read_edit_term(vocabulary: Vocabulary, where: str, path: str, text: str, domain: str | None = None,
+                   strict: bool = False) -> tuple[str, str, Interpreted]:
+    """One term of an edit ('add SaaS收银系统 to tech_stack'), read as the same value in a profile
+    would be: (the field it counts in, its code, its interpretation). A value that is not understood,
+    names several terms, or (strict handling) is not an exact or synonym match is an UnknownTerms."""
+    reading = vocabulary.read(FIELDS[path].fact, text, domain)
+    values: dict[str, list] = {f.path: [] for f in TERM_FIELDS}
+    entries = _interpreted(where, reading, path, values)
+    problems = [e for e in entries if not e.understood or (strict and e.how not in STRICT_READINGS)]
+    if len(entries) > 1 and not problems:
+        codes = ", ".join(str(e.code) for e in entries)
+        raise UnknownTerms("An edit takes one term.", [FieldError(
+            field=where, message=f"{text!r} names {len(entries)} terms ({codes}): one edit per term", value=text,
+            suggestions=tuple(str(e.code) for e in entries))])
+    if problems:
+        raise UnknownTerms("An edit's term was not read.", [_field_error(e) for e in problems])
+    entry = entries[0]
+    return entry.placed_in, entry.code, entry
 
 
 def understood_share(readings) -> float:
@@ -128,7 +153,7 @@ def _interpreted(where: str, reading: Reading, path: str, values: dict, domain: 
     else:
         values[target].append(reading.code)
     return [Interpreted(where, reading.text, reading.how, reading.code, target, reading.similarity,
-                        reading.suggestions, note)]
+                        reading.suggestions, note, reading.matched)]
 
 
 def _absent(text: str, path: str) -> str:
@@ -215,7 +240,7 @@ def _part_of(whole: str, part: Reading) -> Reading:
     """A part of a value naming several terms: the value as typed, what the part was read as, and how."""
     return Reading(part.kind, whole, SPLIT if part.how != MOVED else MOVED, part.term, part.similarity,
                    hint=f"the part {part.text!r}, read as {part.how.replace('_', ' ')}"
-                        + (f"; {part.hint}" if part.hint else ""))
+                        + (f"; {part.hint}" if part.hint else ""), matched=part.matched or part.text)
 
 
 @lru_cache(maxsize=8)
@@ -235,9 +260,21 @@ def _mentions(finder: TermFinder, text: str) -> tuple:
     return tuple(m for m in finder.find(text) if not m.negated)
 
 
-def _read_domain(text: str, vocabulary: Vocabulary, readings: list) -> str | None:
+def _profile_text(raw: dict) -> str:
+    """The profile's other values as one text (one value a line), for inferring its domain."""
+    lines = []
+    for spec in TERM_FIELDS:
+        sent = _sent(raw, spec.path) or ()
+        lines += [sent] if isinstance(sent, str) else [v for v in sent if isinstance(v, str)]
+    if isinstance(raw.get("description"), str):
+        lines.append(raw["description"])
+    return "\n".join(lines)
+
+
+def _read_domain(text: str, vocabulary: Vocabulary, readings: list, raw: dict | None = None) -> str | None:
     """The domain as typed; else the first domain of several ('支付+信贷'); else the domain of a
-    service typed in its place ('BNPL' -> lending); else inferred from the words ('医疗分期' -> lending)."""
+    service typed in its place ('BNPL' -> lending); else inferred from the words ('医疗分期' -> lending);
+    else, as extraction infers it, from the rest of the profile (its services and cue words)."""
     reading = vocabulary.read("domain", text, moves=False)
     if reading.term is None:
         named = [r for r in (vocabulary.read("domain", p, moves=False) for p in SPELLING.parts(text)) if r.term]
@@ -257,6 +294,12 @@ def _read_domain(text: str, vocabulary: Vocabulary, readings: list) -> str | Non
         if inferred is not None:
             readings.append(Interpreted("domain", text, INFERRED, inferred, "domain", suggestions=reading.suggestions,
                                         note=f"inferred {why}"))
+            return inferred
+        context = _profile_text(raw or {})
+        inferred, why = _finder(vocabulary).infer_domain(context) if context else (None, "")
+        if inferred is not None:
+            readings.append(Interpreted("domain", text, INFERRED, inferred, "domain", suggestions=reading.suggestions,
+                                        note=f"not a domain we know: inferred from the rest of the profile, {why}"))
             return inferred
     readings.append(Interpreted("domain", text, reading.how, reading.code, "domain", reading.similarity,
                                 reading.suggestions, reading.hint))
@@ -290,10 +333,10 @@ def _read_certification(text, vocabulary: Vocabulary, readings: list) -> str:
     else:
         reading, code = Reading(CERTIFICATION_KIND, text, UNKNOWN, suggestions=CERTIFICATION_LEVELS), None
     note = reading.hint or ("" if code else "not a certification status we know: read as none")
-    if reading.how != EXACT:
-        readings.append(Interpreted("compliance.certification", text, reading.how, code or "none",
-                                    "compliance.certification", reading.similarity,
-                                    reading.suggestions or (() if code else CERTIFICATION_LEVELS), note))
+    # Said whenever one was sent, exact levels too ('in_progress', '已认证'): every scalar reading is listed.
+    readings.append(Interpreted("compliance.certification", text, reading.how, code or "none",
+                                "compliance.certification", reading.similarity,
+                                reading.suggestions or (() if code else CERTIFICATION_LEVELS), note))
     return code or "none"
 
 
@@ -301,8 +344,7 @@ def _read_apr(value, readings: list) -> float | None:
     if value is None:
         return None
     rate, how, note = read_rate(value)
-    if how != EXACT:
-        readings.append(Interpreted("compliance.max_apr", value, how, rate, "compliance.max_apr", note=note))
+    readings.append(Interpreted("compliance.max_apr", value, how, rate, "compliance.max_apr", note=note))
     return rate
 
 

@@ -29,6 +29,14 @@ class _SpellingSchema(Schema):
     contained_share_chinese = fields.Float(required=True)
     contained_share_words = fields.Float(required=True)
     suffixes = fields.List(fields.String(), required=True)
+    head_neutral = fields.List(fields.String(), required=True)
+    complement_words = fields.List(fields.String(), required=True)
+    generic_heads = fields.List(fields.String(), required=True)
+    narrowing_words = fields.List(fields.String(), required=True)
+    narrowing_cjk = fields.List(fields.String(), required=True)
+    zh_variants = fields.Dict(fields.String(), fields.String(), required=True)
+    word_typo_ratio = fields.Float(required=True)
+    joined_typo_ratio = fields.Float(required=True)
     prefixes = fields.List(fields.String(), required=True)
     stop_units = fields.List(fields.String(), required=True)
     fuzzy_accept = fields.Float(required=True)
@@ -57,6 +65,14 @@ class Spelling:
     contained_share_chinese: float
     contained_share_words: float
     suffixes: list
+    head_neutral: list
+    complement_words: frozenset
+    generic_heads: frozenset
+    narrowing_words: frozenset
+    narrowing_cjk: list
+    zh_variants: dict
+    word_typo_ratio: float
+    joined_typo_ratio: float
     prefixes: list
     stop_units: frozenset
     fuzzy_accept: float
@@ -136,7 +152,8 @@ class Spelling:
 
 def _load() -> Spelling:
     data = _SpellingSchema().load(yaml.safe_load(_FILE.read_text(encoding="utf-8")))
-    data["stop_units"] = frozenset(data["stop_units"])
+    for name in ("stop_units", "complement_words", "generic_heads", "narrowing_words"):
+        data[name] = frozenset(data[name])
     return Spelling(**data)
 
 

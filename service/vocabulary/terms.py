@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -21,6 +21,7 @@ from service.vocabulary.spelling import SPELLING
 
 # Separators users put between words in either language; they never change a term's meaning.
 _SEPARATORS = re.compile(r"[\s\-_/+·・、,，.。&()（）\[\]【】'\"“”‘’:：;；|]+")
+_BRACKETED = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 _WORDS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Characters only, so Simplified text never changes ('小程序' stays); phrases (Taiwan usage, '資料' ->
@@ -58,7 +59,13 @@ def _hidden(text: str) -> bool:
 
 
 def _fold_script(key: str) -> str:
-    return _T2S.convert(key) if _CJK.search(key) else key
+    """Simplified characters, and the variants OpenCC leaves ('转帐' -> '转账')."""
+    if not _CJK.search(key):
+        return key
+    key = _T2S.convert(key)
+    for variant, usual in SPELLING.zh_variants.items():
+        key = key.replace(variant, usual)
+    return key
 
 
 def _phrases(key: str) -> str:
@@ -81,6 +88,33 @@ def units(text: str) -> frozenset[str]:
     folded = _fold_script(unicodedata.normalize("NFKC", text).casefold())
     return frozenset(SPELLING.word(w) for w in _WORDS.findall(folded)
                      if (len(w) >= 3 or _CJK.match(w)) and w not in SPELLING.stop_units)
+
+
+def _head_index(words: list[str]) -> int | None:
+    """Where the head word of an English phrase is: its last word that carries meaning, before a
+    preposition that starts a complement ('insurance for pets': 'insurance')."""
+    for i, word in enumerate(words):
+        if i and word in SPELLING.complement_words:
+            # 'people with no credit history': a generic head leaves the meaning to its complement
+            if not all(w in SPELLING.generic_heads or w in SPELLING.stop_units for w in words[:i]):
+                words = words[:i]
+            break
+    meaningful = [i for i, w in enumerate(words) if w not in SPELLING.stop_units]
+    return meaningful[-1] if meaningful else None
+
+
+def _typo_of(text: str, spelling: str) -> bool:
+    """Whether a near miss is a typo of the spelling, word by word ('pet insurence'), not another phrase
+    that shares most letters ('ad networks' is not 'card networks'; 'send money home' is not '... abroad')."""
+    key, listed_key = normalise(text), normalise(spelling)
+    if _CJK.search(key):     # one holds the other ('养老理财宝'), or the head character agrees
+        return key in listed_key or listed_key in key or key[-1:] == listed_key[-1:]
+    typed = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", text).casefold()) if w]
+    listed = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", spelling).casefold()) if w]
+    if len(typed) != len(listed):
+        return fuzz.ratio("".join(typed), "".join(listed)) >= SPELLING.joined_typo_ratio
+    return all(a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= SPELLING.word_typo_ratio)
+               for a, b in zip(typed, listed))
 
 
 def _grams(key: str) -> set[str]:
@@ -128,6 +162,7 @@ class Reading:
     suggestions: tuple[str, ...] = ()
     hint: str = ""
     parts: tuple["Reading", ...] = ()   # SPLIT: one reading per term the value names
+    matched: str | None = None          # FUZZY, CONTAINED: the listed spelling it was read from
 
     @property
     def understood(self) -> bool:
@@ -233,10 +268,18 @@ class Vocabulary:
     @lru_cache(maxsize=16384)  # noqa: B019 - one Vocabulary per data version, kept for the process
     def read(self, kind: str, text: str, domain: str | None = None, moves: bool = True,
              fuzzy: bool = True) -> Reading:
-        """How `text` typed where a `kind` term belongs is read (see the module docstring)."""
+        """How `text` typed where a `kind` term belongs is read (see the module docstring). A value is
+        read in the field where it was typed first (as listed, then by parts or by its head word) and
+        moved to another field only when it means nothing here."""
         own = self._lookup(kind, text)
         if own is not None:
             return own
+        bare = _BRACKETED.sub(" ", text).strip()
+        if bare and bare != text:       # 'high-risk merchants (gambling, adult)': the brackets are detail
+            inner = self.read(kind, bare, domain, moves, fuzzy)
+            if inner.understood:
+                detail = f"read without the words in brackets ('{bare}')"
+                return replace(inner, text=text, hint=f"{inner.hint}; {detail}" if inner.hint else detail)
         if moves:
             as_domain = self._lookup("domain", text, variants=False) if kind == "scenario" else None
             if as_domain is not None:
@@ -248,18 +291,7 @@ class Vocabulary:
                 return Reading(kind, text, UNKNOWN, suggestions=self._domain_services(domain_code),
                                hint=f"names the domain '{domain_code}' (the 'domain' field), not a service: "
                                     "name the service or setting, e.g. one of the suggestions")
-            for other in self._terms:
-                if other != kind and other != "domain" and other in KIND_FIELDS:
-                    found = self._lookup(other, text, variants=False)
-                    if found is not None:
-                        return Reading(other, text, MOVED, found.term,
-                                       hint=f"a known {other.replace('_', ' ')}: read in '{KIND_FIELDS[other]}'")
         suggestions = self.suggest(kind, text, domain)
-        if fuzzy and suggestions:
-            best, score = self._closest(kind, text, suggestions[0])
-            if score >= SPELLING.fuzzy_accept and len(normalise(text)) >= SPELLING.fuzzy_min_length:
-                return Reading(kind, text, FUZZY, self._terms[kind][best], similarity=round(score / 100, 2),
-                               suggestions=suggestions[1:])
         if moves and fuzzy:
             parts = SPELLING.parts(text)
             if len(parts) > 1:
@@ -270,13 +302,32 @@ class Vocabulary:
             inside = self._contained(kind, text)
             if inside is not None:
                 return Reading(kind, text, CONTAINED, inside[0], similarity=inside[1], suggestions=suggestions,
-                               hint=f"read from the words '{inside[2]}' in it")
+                               matched=inside[2], hint=f"read from the words '{inside[2]}' in it, its head")
+        if moves:
+            for other in self._terms:
+                if other != kind and other != "domain" and other in KIND_FIELDS:
+                    found = self._lookup(other, text, variants=False)
+                    if found is not None:
+                        return Reading(other, text, MOVED, found.term,
+                                       hint=f"a known {other.replace('_', ' ')}, not a {kind.replace('_', ' ')}: "
+                                            f"read in '{KIND_FIELDS[other]}'")
+        if fuzzy and suggestions:
+            best, score, spelling = self._closest(kind, text, suggestions[0])
+            if (score >= SPELLING.fuzzy_accept and len(normalise(text)) >= SPELLING.fuzzy_min_length
+                    and _typo_of(text, spelling)):
+                return Reading(kind, text, FUZZY, self._terms[kind][best], similarity=round(score / 100, 2),
+                               suggestions=suggestions[1:], matched=spelling,
+                               hint=f"spelt {score:.0f}% like '{spelling}'")
         return Reading(kind, text, UNKNOWN, suggestions=suggestions, hint=self._other_kind_hint(kind, text))
 
     def _contained(self, kind: str, text: str) -> tuple[Term, float, str] | None:
         """The longest known spelling of this kind inside `text` ('insurtech for pets', '第三方支付公司'),
         if it covers enough of it (Chinese: a share of the characters; English: of the words that carry
-        meaning); the rightmost, usually the head word, on a tie."""
+        meaning) and its head: the head word decides what a phrase names ('wallet addresses' are about
+        wallets, not homes; 'young drivers' are drivers), so the piece must hold it (Chinese: end the
+        phrase, generic words aside; English: the last word that carries meaning, before 'for', 'of'...),
+        and what is left around it must not name something else (a term of another family: 'crypto'
+        in 'crypto savings account'; or a narrowing word: 'subprime', '客户')."""
         key = normalise(text)
         # No piece longer than this kind's longest spelling (plus a generic suffix or word) can match: bounding
         # the pieces keeps a 200-character value at thousands of look-ups, not tens of thousands.
@@ -284,27 +335,56 @@ class Vocabulary:
         if _CJK.search(key):
             needed = SPELLING.contained_share_chinese
             shortest = max(2, math.ceil(needed * len(key)))     # a shorter piece covers too little
-            pieces = [(key[i:j], i, (j - i) / len(key)) for i in range(len(key))
-                      for j in range(i + shortest, min(len(key), i + longest_chars + _AFFIX_MARGIN) + 1)
-                      if (i, j) != (0, len(key))]
+            end = len(key)
+            for trailing in sorted(SPELLING.head_neutral, key=len, reverse=True):
+                if key.endswith(trailing) and len(key) > len(trailing):
+                    end = len(key) - len(trailing)
+                    break
+            pieces = [(key[i:j], i, (j - i) / len(key), key[:i]) for i in range(len(key))
+                      for j in (end, len(key)) if shortest <= j - i <= longest_chars + _AFFIX_MARGIN
+                      and (i, j) != (0, len(key))]
         else:
             needed = SPELLING.contained_share_words
             words = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", text).casefold()) if w]
+            head = _head_index(words)
+            if head is None:
+                return None
             meaningful = sum(1 for w in words if w not in SPELLING.stop_units) or 1
             shortest = max(1, math.ceil(needed * meaningful))   # fewer words cannot cover the share
-            pieces = [(" ".join(words[i:j]), i, sum(w not in SPELLING.stop_units for w in words[i:j]) / meaningful)
-                      for i in range(len(words)) for j in range(i + shortest, min(len(words), i + longest_words) + 1)
+            pieces = [(" ".join(words[i:j]), i, sum(w not in SPELLING.stop_units for w in words[i:j]) / meaningful,
+                       " ".join(w for w in words[:i] + words[j:head + 1] if w not in SPELLING.stop_units))
+                      for i in range(head + 1)
+                      for j in range(max(head + 1, i + shortest), min(len(words), i + longest_words) + 1)
                       if (i, j) != (0, len(words))]
         best = None
-        for piece, start, share in pieces:
+        for piece, start, share, rest in pieces:
             if share < needed or piece in SPELLING.stop_units:
                 continue
             found = self._lookup(kind, piece)
-            if found is not None:
+            if found is not None and not self._narrows(kind, found.term.code, rest):
                 rank = (share, start)
                 if best is None or rank > best[0]:
                     best = (rank, found.term, round(share, 2), piece)
         return None if best is None else best[1:]
+
+    def _narrows(self, kind: str, code: str, rest: str) -> bool:
+        """Whether the words around a contained spelling change what it names: a narrowing word, or a
+        known term of another kind or of another family of this kind."""
+        if not rest:
+            return False
+        folded = normalise(rest)
+        if any(w in folded for w in SPELLING.narrowing_cjk) or set(rest.split()) & SPELLING.narrowing_words:
+            return True
+        if kind not in KIND_FIELDS:      # a scalar's phrase ('ISO27001认证'): the words around it are detail
+            return False
+        for piece in {rest, *rest.split()}:
+            for other in self._terms:
+                if other not in KIND_FIELDS:
+                    continue
+                found = self._lookup(other, piece, variants=False)
+                if found is not None and (other != kind or self.family(kind, found.term.code) != self.family(kind, code)):
+                    return True
+        return False
 
     def _lookup(self, kind: str, text: str, variants: bool = True) -> Reading | None:
         """Exact (or synonym, family, script) readings; with `variants`, spelling variants too."""
@@ -358,9 +438,11 @@ class Vocabulary:
         return tuple(t.code for t in self.terms("scenario")
                      if t.domains[:1] == (domain,) and self.is_family("scenario", t.code))[: SPELLING.max_suggestions]
 
-    def _closest(self, kind: str, text: str, code: str) -> tuple[str, float]:
+    def _closest(self, kind: str, text: str, code: str) -> tuple[str, float, str]:
+        """The code, how alike its closest spelling is to `text` (0-100), and that spelling."""
         key = normalise(text)
-        return code, max(fuzz.ratio(key, normalise(s)) for s in self._terms[kind][code].spellings())
+        score, spelling = max((fuzz.ratio(key, normalise(s)), s) for s in self._terms[kind][code].spellings())
+        return code, score, spelling
 
     def suggest(self, kind: str, text: str, domain: str | None = None) -> tuple[str, ...]:
         """Up to three codes close in meaning first, spelling second. A candidate must share a telling

@@ -2,7 +2,7 @@ from service.api.examples import NEV_INSURANCE_EN, NEV_INSURANCE_ZH, SOCIAL_CRED
 
 
 def test_every_item_is_answered_in_order_and_one_bad_item_fails_alone(client):
-    items = [NEV_INSURANCE_EN, {**SOCIAL_CREDIT_EN, "domain": "lendng"}, "not an object",
+    items = [NEV_INSURANCE_EN, {**SOCIAL_CREDIT_EN, "domain": "lendng"}, {"name": "no domain"},
              {**NEV_INSURANCE_ZH, "colour": "red"}, SOCIAL_CREDIT_EN]
     response = client.post("/v1/scores/batch?strict=true", json={"items": items})
     assert response.status_code == 200
@@ -31,6 +31,12 @@ def test_empty_or_malformed_batch(client):
     assert client.post("/v1/scores/batch", json={"items": []}).status_code == 422
     assert client.post("/v1/scores/batch", json={"rows": []}).status_code == 422
     assert client.post("/v1/scores/batch", json=[NEV_INSURANCE_EN]).status_code == 422
+
+
+def test_an_item_that_is_not_an_object_fails_the_request_as_the_contract_says(client):
+    response = client.post("/v1/scores/batch", json={"items": [NEV_INSURANCE_EN, "not an object"]})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"].startswith("items")
 
 
 def test_batch_items_with_unknown_terms_are_scored_and_flagged(client):

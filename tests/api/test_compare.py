@@ -50,3 +50,21 @@ def test_each_variant_says_how_it_was_read(client):
     [read] = [r for r in variants[1]["interpretation"] if r["field"] == "tech_stack[0]"]
     assert read["how"] == "converted_script" and read["code"] == "blockchain"
     assert all(r["how"] != "not_recognised" for r in variants[0]["interpretation"])
+
+
+def test_edits_are_read_as_the_profile_reads_its_values(client):
+    """Issue 20 item 6: an edit's term is read leniently like a profile value, its reading is said, a
+    term of another field counts there, and strict handling refuses what it refuses in a profile."""
+    edits = [[{"action": "add", "field": "tech_stack", "value": "SaaS收銀系統"}],
+             [{"action": "add", "field": "partners", "value": "white-label"}]]
+    body = client.post("/v1/compare", json={"base": SOCIAL_CREDIT_EN, "edits": edits})
+    assert body.status_code == 200, body.get_json()
+    variants = body.get_json()["variants"]
+    assert "saas" in variants[1]["profile"]["tech_stack"]
+    [said] = variants[1]["interpretation"]
+    assert said["field"] == "edits[0][0].value" and said["code"] == "saas" and said["how"] == "converted_script"
+    assert "white_label" in variants[2]["profile"]["business_model"]
+    assert variants[2]["interpretation"][0]["placed_in"] == "business_model"
+    strict = client.post("/v1/compare?strict=true", json={"base": SOCIAL_CREDIT_EN, "edits": edits[:1]})
+    assert strict.status_code == 422
+    assert strict.get_json()["errors"][0]["field"] == "edits[0][0].value"

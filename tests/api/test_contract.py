@@ -62,3 +62,28 @@ def test_docs_are_served_without_any_external_asset(client):
         with client.get(asset) as response:
             assert response.status_code == 200 and len(response.get_data()) > 1000
     assert client.get("/openapi.json").get_json()["openapi"].startswith("3.")
+
+
+def test_the_contract_says_the_request_rules_the_service_enforces(client):
+    """Issue 20 item 7: compare's either/or and a catalog product's required keys are in openapi.yaml,
+    so what the contract accepts the service accepts, and what it refuses the service refuses."""
+    import jsonschema
+    from service.api.examples import NEV_INSURANCE_EN
+    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    compare = {**schemas["CompareIn"], "components": spec["components"]}
+    product = schemas["CatalogIn"]["properties"]["products"]["items"]
+    forms = {"variants": {"variants": [NEV_INSURANCE_EN, NEV_INSURANCE_EN]},
+             "base+edits": {"base": NEV_INSURANCE_EN, "edits": [[{"action": "add", "field": "scenarios",
+                                                                  "value": "pets"}]]},
+             "both": {"variants": [NEV_INSURANCE_EN, NEV_INSURANCE_EN], "base": NEV_INSURANCE_EN},
+             "base alone": {"base": NEV_INSURANCE_EN}}
+    for form, body in forms.items():
+        said = jsonschema.Draft202012Validator(compare).is_valid(body)
+        served = client.post("/v1/compare", json=body).status_code == 200
+        assert said == served, form
+    for entry, ok in [({"id": "a", "domain": "payments"}, True), ({"domain": "payments"}, False),
+                      ({"id": "a"}, False), ({"id": "a", "domain": "payments", "colour": "red"}, False)]:
+        assert jsonschema.Draft202012Validator(product).is_valid(entry) == ok, entry
+        served = client.put("/v1/catalogs/contract-test", json={"products": [entry]}).status_code
+        assert (served < 300) == ok, (entry, served)

@@ -127,7 +127,7 @@ def test_lenient_handling_scores_what_it_understood_and_lists_the_rest(client):
     assert all(r["how"] in ("exact", "synonym", "family") for r in exact["interpretation"])
 
 
-@pytest.mark.parametrize("typed,rate,how", [(0.24, 0.24, None), (24, 0.24, "percent"), ("24%", 0.24, "percent"),
+@pytest.mark.parametrize("typed,rate,how", [(0.24, 0.24, "exact"), (24, 0.24, "percent"), ("24%", 0.24, "percent"),
                                             ("24 %", 0.24, "percent"), ("150%", 1.5, "percent"),
                                             ("0.18", 0.18, "fraction")])
 def test_rates_are_read_as_people_write_them(client, typed, rate, how):
@@ -135,7 +135,7 @@ def test_rates_are_read_as_people_write_them(client, typed, rate, how):
     body = client.post("/v1/scores", json=profile).get_json()
     assert body["profile"]["compliance"]["max_apr"] == rate
     said = [r for r in body["interpretation"] if r["field"] == "compliance.max_apr"]
-    assert [r["how"] for r in said] == ([how] if how else [])
+    assert [r["how"] for r in said] == [how]      # every scalar sent is said, exact ones too (issue 20)
 
 
 def test_unknown_field_is_rejected_with_a_suggestion(client):

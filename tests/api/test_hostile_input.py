@@ -72,14 +72,20 @@ def test_a_product_name_with_a_line_break_is_refused(client):
     assert client.post("/v1/scores", json={**NEV_INSURANCE_EN, "name": "充电 安心　车险"}).status_code == 200
 
 
+def _controls(values):
+    """The example with these privacy controls: where KYC is an exact term (a control, issue 19)."""
+    return {**NEV_INSURANCE_EN, "compliance": {**NEV_INSURANCE_EN["compliance"], "privacy_controls": values}}
+
+
 def test_zero_width_characters_never_make_a_strict_match(client):
-    profile = {**NEV_INSURANCE_EN, "scenarios": ["K\u200bY\u200dC"]}
+    profile = _controls(["K\u200bY\u200dC"])
     body = _problem(client.post("/v1/scores?strict=true", json=profile))
-    assert body["errors"][0]["field"] == "scenarios[0]" and "spelling variant" in body["errors"][0]["message"]
+    error = body["errors"][0]
+    assert error["field"] == "compliance.privacy_controls[0]" and "spelling variant" in error["message"]
     lenient = client.post("/v1/scores?fields=interpretation", json=profile).get_json()["interpretation"]
-    reading = next(r for r in lenient if r["field"] == "scenarios[0]")
+    reading = next(r for r in lenient if r["field"] == "compliance.privacy_controls[0]")
     assert reading["code"] == "kyc" and reading["how"] == "spelling_variant" and "invisible" in reading["note"]
-    assert client.post("/v1/scores?strict=true", json={**NEV_INSURANCE_EN, "scenarios": ["KYC"]}).status_code == 200
+    assert client.post("/v1/scores?strict=true", json=_controls(["KYC"])).status_code == 200
 
 
 def test_wrong_keys_are_limited_per_client_address(make_app):

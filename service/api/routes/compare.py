@@ -8,11 +8,12 @@ from service.api.context import services
 from service.api.examples import COMPARE_EXAMPLES
 from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, problems, strict_handling
 from service.api.schemas import CatalogQuerySchema, CompareInSchema, CompareOutSchema
-from service.errors import FieldError, InvalidInput, UnknownTerm
+from service.errors import FieldError, InvalidInput, UnknownTerms
 from service.profile import CERTIFICATION_LEVELS, FIELD_KINDS
 from service.scoring import MODEL_VERSION
 from service.scoring.compare import apply_edits, best_pair, side_by_side
 from service.benchmarks.models import Edit
+from service.vocabulary.profiles import read_edit_term
 
 blp = ApiBlueprint("compare", __name__, url_prefix="/v1", description="What-if comparison.")
 _SET_FIELDS = {
@@ -44,9 +45,11 @@ def compare(request_body, query):
         read = [context.score(variant, catalog, strict) for variant in request_body["variants"]]
     else:
         base = context.score(request_body["base"], catalog, strict)
-        edited = [apply_edits(base[0].profile, _edits(edits, i, context.benchmarks.vocabulary))
-                  for i, edits in enumerate(request_body["edits"])]
-        read = [base] + [(*context.score_profile(profile, catalog), ()) for profile in edited]
+        resolved = [_edits(edits, i, context.benchmarks.vocabulary, base[0].profile.domain, strict)
+                    for i, edits in enumerate(request_body["edits"])]
+        edited = [apply_edits(base[0].profile, edits) for edits, _ in resolved]
+        read = [base] + [(*context.score_profile(profile, catalog), said)
+                         for profile, (_, said) in zip(edited, resolved)]
     reports = [report for report, _, _ in read]
     first, source, _ = read[0]
     benchmarks = context.catalogs.select(catalog, tenant())
@@ -61,9 +64,11 @@ def compare(request_body, query):
     }
 
 
-def _edits(edits: list[dict], variant: int, vocabulary) -> list[Edit]:
-    """Edits with their terms resolved like profile terms; every bad one is reported at once."""
-    resolved, errors = [], []
+def _edits(edits: list[dict], variant: int, vocabulary, domain: str, strict: bool) -> tuple[list[Edit], tuple]:
+    """Edits with their terms read as the same values in a profile are (lenient unless strict handling
+    is asked for, a term typed in another field's place moved there), and how each was read; every bad
+    one is reported at once."""
+    resolved, errors, said = [], [], []
     for j, edit in enumerate(edits):
         path, field, value = f"edits[{variant}][{j}].value", edit["field"], edit["value"]
         if field in FIELD_KINDS:
@@ -71,10 +76,11 @@ def _edits(edits: list[dict], variant: int, vocabulary) -> list[Edit]:
                 errors.append(FieldError(path, f"{field} takes add or remove with one term", value))
                 continue
             try:
-                value = vocabulary.resolve(FIELD_KINDS[field], value).code
-            except UnknownTerm as exc:
-                errors.append(FieldError(path, str(exc), value, suggestions=exc.suggestions))
+                field, value, reading = read_edit_term(vocabulary, path, field, value, domain, strict)
+            except UnknownTerms as exc:
+                errors += exc.errors
                 continue
+            said.append(reading)
         else:
             valid, accepted = _SET_FIELDS[field]
             if edit["action"] != "set" or not valid(value):
@@ -83,4 +89,4 @@ def _edits(edits: list[dict], variant: int, vocabulary) -> list[Edit]:
         resolved.append(Edit(edit["action"], field, value))
     if errors:
         raise InvalidInput(f"{len(errors)} edit(s) cannot be applied; see errors.", errors)
-    return resolved
+    return resolved, tuple(said)
