@@ -2,6 +2,8 @@
 read every value: by default a profile is scored on what was understood and every other value is
 listed with suggestions; strict handling rejects anything but exact and synonym matches."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,8 +13,8 @@ from service.profile import (DEFAULT_JURISDICTION, FIELDS, KIND_FIELDS, TERM_FIE
 from service.vocabulary.extract import CUES, TermFinder
 from service.vocabulary.scalars import FRACTION, PERCENT, read_rate
 from service.vocabulary.spelling import SPELLING
-from service.vocabulary.terms import (CONTAINED, EXACT, MOVED, SPLIT, STRICT_READINGS, TERM_READINGS, UNKNOWN, Reading,
-                                      Vocabulary)
+from service.vocabulary.terms import (CONTAINED, EXACT, MOVED, SPLIT, STRICT_READINGS, TERM_READINGS, UNKNOWN,
+                                      WORD_SPANS, Reading, Vocabulary, head_index, normalise)
 
 CERTIFICATION_KIND = "certification"
 NEGATED, INFERRED = "negated", "inferred"   # free text: mentioned as absent; deduced from cue words
@@ -65,13 +67,9 @@ def normalise_profile(raw: dict, vocabulary: Vocabulary, strict: bool = False
                 readings.append(Interpreted(where, text, NEGATED, NONE, spec.path, note=absent))
                 continue
             reading = vocabulary.read(spec.fact, text, domain)
-            if reading.term is None and spec.in_compliance:
-                # A licence or data phrase often names several ('SFC Type 1 and Type 7 licences'); the
-                # market fields keep the head-word rule (precision before recall: '租屋保险' is cover).
-                found = _named_in(where, text, spec.fact, spec.path, finder, values) or \
+            if reading.term is None:
+                found = _named_in(where, text, spec.fact, spec.path, finder, values, vocabulary) or \
                     _interpreted(where, reading, spec.path, values, domain, vocabulary)
-            elif reading.term is None:
-                found = _interpreted(where, reading, spec.path, values, domain, vocabulary)
             else:
                 found = _interpreted(where, reading, spec.path, values, domain, vocabulary)
             readings += _practices(where, text, found, _finder_of(vocabulary, "practice"), values)
@@ -173,17 +171,46 @@ def _absent(text: str, path: str) -> str:
     return ""
 
 
-def _named_in(where: str, text: str, kind: str, path: str, finder: TermFinder, values: dict) -> list[Interpreted]:
+def _named_in(where: str, text: str, kind: str, path: str, finder: TermFinder, values: dict,
+              vocabulary: Vocabulary) -> list[Interpreted]:
     """The terms of the field's kind a longer phrase names ('SFC Type 1 and Type 7 licences (VATP)',
-    'buy and sell major virtual assets'), each read from its words; empty when it names none."""
+    'buy and sell major virtual assets'), each read from its words; empty when it names none. In the
+    market fields a term must hold the phrase's head and nothing around it may narrow it, as for a
+    contained reading (precision first: '租屋保险' is cover, not rental; '剩余保费捐赠' is a donation,
+    not premiums; a 'crypto savings account' is no bank deposit)."""
     found = []
+    head = None if FIELDS[path].in_compliance else _head_span(text)
     for match in finder.find(text):
+        end = match.start + len(match.phrase)
+        if head is not None and (not match.start <= head < end or vocabulary.narrows(
+                match.kind, match.code, f"{text[:match.start]} {text[end:]}".strip())):
+            continue
         if match.kind == kind and not match.negated:
             if match.code not in values[path]:
                 values[path].append(match.code)
             found.append(Interpreted(where, text, CONTAINED, match.code, path,
                                      note=f"read from the words {match.phrase!r} in it"))
     return found
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _head_span(text: str) -> int:
+    """Where a phrase's head is, as a character position of `text`: in Chinese its last character,
+    generic trailing words (平台, 人群, 管理...) aside; in English its head word (terms._head_index)."""
+    stripped = text.rstrip()
+    if _CJK.search(stripped):
+        end = len(stripped)
+        folded = normalise(stripped)
+        for trailing in sorted(SPELLING.head_neutral, key=len, reverse=True):
+            if folded.endswith(trailing) and len(folded) > len(trailing):
+                end -= len(trailing)
+                break
+        return max(0, end - 1)
+    spans = [(m.start(), m.group()) for m in WORD_SPANS.finditer(unicodedata.normalize("NFKC", stripped).casefold())]
+    index = head_index([w for _, w in spans])
+    return -1 if index is None else spans[index][0]
 
 
 def _practices(where: str, text: str, found: list[Interpreted], finder: TermFinder, values: dict

@@ -21,6 +21,8 @@ from service.vocabulary.spelling import SPELLING
 
 # Separators users put between words in either language; they never change a term's meaning.
 _SEPARATORS = re.compile(r"[\s\-_/+·・、,，.。&()（）\[\]【】'\"“”‘’:：;；|]+")
+# The words between separators, with their positions (what _SEPARATORS.split yields, where it was).
+WORD_SPANS = re.compile(r"[^\s\-_/+·・、,，.。&()（）\[\]【】'\"“”‘’:：;；|]+")
 _BRACKETED = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 _WORDS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -90,7 +92,7 @@ def units(text: str) -> frozenset[str]:
                      if (len(w) >= 3 or _CJK.match(w)) and w not in SPELLING.stop_units)
 
 
-def _head_index(words: list[str]) -> int | None:
+def head_index(words: list[str]) -> int | None:
     """Where the head word of an English phrase is: its last word that carries meaning, before a
     preposition that starts a complement ('insurance for pets': 'insurance')."""
     for i, word in enumerate(words):
@@ -346,7 +348,7 @@ class Vocabulary:
         else:
             needed = SPELLING.contained_share_words
             words = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", text).casefold()) if w]
-            head = _head_index(words)
+            head = head_index(words)
             if head is None:
                 return None
             meaningful = sum(1 for w in words if w not in SPELLING.stop_units) or 1
@@ -361,13 +363,13 @@ class Vocabulary:
             if share < needed or piece in SPELLING.stop_units:
                 continue
             found = self._lookup(kind, piece)
-            if found is not None and not self._narrows(kind, found.term.code, rest):
+            if found is not None and not self.narrows(kind, found.term.code, rest):
                 rank = (share, start)
                 if best is None or rank > best[0]:
                     best = (rank, found.term, round(share, 2), piece)
         return None if best is None else best[1:]
 
-    def _narrows(self, kind: str, code: str, rest: str) -> bool:
+    def narrows(self, kind: str, code: str, rest: str) -> bool:
         """Whether the words around a contained spelling change what it names: a narrowing word, or a
         known term of another kind or of another family of this kind."""
         if not rest:
