@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ OUTPUT_FIELDS = (
 # apostrophe, which Excel and LibreOffice show as text and do not display. A cell that starts with an
 # apostrophe gets one more, so reading the file back takes exactly one off.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")   # linear: no nested repetition
 # A row is final once scored, rejected by the service (4xx) or unreadable; "failed" rows are retried.
 FINAL_STATUSES = ("scored", "rejected", "invalid")
 
@@ -304,8 +306,11 @@ def _xlsx_cell(sheet, value):
 
 
 def _guarded(value):
-    """A text cell that a spreadsheet would take for a formula, neutralised; numbers as they are."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+    """A text cell that a spreadsheet would take for a formula, neutralised; numbers as they are, also
+    as text (a score read back from a partial file to resume is '-1.5', not a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def _unguarded(value):

@@ -8,7 +8,7 @@ from webargs.fields import DelimitedList
 from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, ONE_LINE, PROFILE_FIELDS, VERDICTS, ProfileField, one_line
 from service.profile_rows import split_terms
 from service.vocabulary.profiles import READINGS
-from service.vocabulary.scalars import RATE_ACCEPTED, RATE_MAX_CHARS, read_rate
+from service.vocabulary.scalars import RATE_ACCEPTED, RATE_TEXT_MAX, read_rate
 
 # Limits a consultant can see in the docs; the app enforces the configured ones (Settings).
 LIST_MAX = 50
@@ -26,6 +26,11 @@ class Rate(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ValidationError(f"Not a rate: send {RATE_ACCEPTED}.")
+        if isinstance(value, str):
+            if not 0 < len(value) <= RATE_TEXT_MAX:
+                raise ValidationError(f"Not a rate: send {RATE_ACCEPTED} (words of at most {RATE_TEXT_MAX} "
+                                      "characters are read as a phrase).")
+            return value        # a rate in words is read (and said) by the vocabulary, as terms are
         try:
             read_rate(value)
         except ValueError as exc:
@@ -88,7 +93,7 @@ def _input_field(spec: ProfileField):
                                               "'ISO 27001' or '申请中'."})
     return Rate(load_default=None, allow_none=True, metadata={
         "description": spec.description + f" Written as {RATE_ACCEPTED}.",
-        "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": RATE_MAX_CHARS}], "example": "24%"})
+        "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "minLength": 1, "maxLength": RATE_TEXT_MAX}], "example": "24%"})
 
 
 def _output_field(spec: ProfileField):
@@ -612,6 +617,7 @@ class CatalogQuerySchema(Schema):
 class ScoreQuerySchema(CatalogQuerySchema):
     sections = DelimitedList(
         fields.String(validate=validate.OneOf(SECTIONS)), data_key="fields", load_default=lambda: list(SECTIONS),
+        validate=validate.Length(min=1, error="name at least one part of the answer"),
         metadata={"description": f"Only these parts of the answer, comma-separated: {', '.join(SECTIONS)} "
                                  "(default: all). `fields=scores` measures no recommendations, so it costs far less."})
 

@@ -109,7 +109,7 @@ class Explain:
             factor.principal = True
         if abs(bounded - raw) >= 0.005:
             factors.append(Factor(BOUND_CODE, "Score held within 0-100", "分数限定在0-100之间", round(bounded - raw, 2)))
-        score = round(base + sum(f.contribution for f in factors), 2)
+        score = round(base + sum(f.contribution for f in factors), 2) + 0.0    # + 0.0: never -0.0
         return result_type(score=score, band=band(score, bands), base=base, factors=tuple(factors),
                            unbounded=round(raw, 2), **extra)
 
@@ -127,7 +127,7 @@ class Tally:
 
     def finish(self, base: float, bands, result_type=ScoreResult, **extra):
         raw = base + self.total
-        score = round(min(100.0, max(0.0, raw)), 2)
+        score = round(min(100.0, max(0.0, raw)), 2) + 0.0
         return result_type(score=score, band=band(score, bands), base=base, factors=(), unbounded=round(raw, 2),
                            **extra)
 

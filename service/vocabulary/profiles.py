@@ -11,14 +11,15 @@ from service.errors import FieldError, UnknownTerms
 from service.profile import (DEFAULT_JURISDICTION, FIELDS, KIND_FIELDS, TERM_FIELDS, CERTIFICATION_LEVELS,
                              ProductProfile, build_profile)
 from service.vocabulary.extract import CUES, TermFinder
-from service.vocabulary.scalars import FRACTION, PERCENT, read_rate
+from service.vocabulary.scalars import FRACTION, NEGATED, PERCENT, PHRASE, read_rate, read_rate_phrase
 from service.vocabulary.spelling import SPELLING
 from service.vocabulary.terms import (CONTAINED, EXACT, MOVED, SPLIT, STRICT_READINGS, TERM_READINGS, UNKNOWN,
                                       WORD_SPANS, Reading, Vocabulary, head_index, normalise)
 
 CERTIFICATION_KIND = "certification"
-NEGATED, INFERRED = "negated", "inferred"   # free text: mentioned as absent; deduced from cue words
-PHRASE = "phrase"                           # a yes/no field written in words ("UK + EU", "否")
+INFERRED = "inferred"                       # deduced from cue words
+# NEGATED: mentioned as absent ('none', '无', 'no licence'); PHRASE: a yes/no field or a rate in words
+# ("UK + EU", "否", "up to 36% APR"): both from scalars, which reads rates.
 PRACTICE = "practice"                       # words anywhere that describe a practice regulators act on
 NONE = "none"                               # the code of a list value that says there is nothing there
 READINGS = (*TERM_READINGS, PERCENT, FRACTION, PHRASE, NEGATED, INFERRED, PRACTICE)
@@ -31,6 +32,7 @@ _NONE_WORDS = frozenset({"none", "no", "n/a", "na", "nil", "null", "-", "无", "
 _NOT_HELD = ("applied for", "applying for", "pending", "in application", "申请中", "正在申请", "已申请", "待批", "拟申请",
              "not registered", "unregistered", "claims ")
 _NUMBERS = {f.path for f in FIELDS.values() if f.shape == "rate"}  # read as written in either handling
+_RATE_IN_WORDS = (PHRASE, NEGATED, UNKNOWN)      # ... except a rate in words: lenient handling only
 
 
 @dataclass(frozen=True)
@@ -368,16 +370,22 @@ def _read_certification(text, vocabulary: Vocabulary, readings: list) -> str:
 
 
 def _read_apr(value, readings: list) -> float | None:
+    """The rate as written; a rate in words ('n/a', 'up to 35.99% APR') read as a phrase, said so
+    (strict handling refuses those readings, as it refuses any reading but an exact one)."""
     if value is None:
         return None
-    rate, how, note = read_rate(value)
+    try:
+        rate, how, note = read_rate(value)
+    except ValueError:
+        rate, how, note = read_rate_phrase(str(value))
     readings.append(Interpreted("compliance.max_apr", value, how, rate, "compliance.max_apr", note=note))
     return rate
 
 
 def _reject_loose(readings: list) -> None:
     errors = [_field_error(r) for r in readings
-              if r.how not in STRICT_READINGS and r.field not in _NUMBERS and not _said_plainly(r)]
+              if r.how not in STRICT_READINGS and (r.field not in _NUMBERS or r.how in _RATE_IN_WORDS)
+              and not _said_plainly(r)]
     if errors:
         noun = "value" if len(errors) == 1 else "values"
         raise UnknownTerms(f"{len(errors)} {noun} not an exact or synonym match (strict handling); "

@@ -8,11 +8,20 @@ import math
 import re
 import unicodedata
 
-from service.vocabulary.terms import EXACT
+from service.vocabulary.terms import EXACT, UNKNOWN
+
+NEGATED, PHRASE = "negated", "phrase"     # the readings of a rate in words (as service.vocabulary.profiles says)
 
 PERCENT, FRACTION = "percent", "fraction"
-# A rate as written is short; anything longer is refused before it is read (openapi.yaml says so).
+# A rate as written is short: longer text is not parsed as one (read_rate refuses it) ...
 RATE_MAX_CHARS = 40
+# ... but read as a phrase (read_rate_phrase) up to the length of any typed value (openapi.yaml).
+RATE_TEXT_MAX = 200
+_NO_RATE = ("n/a", "na", "n.a.", "none", "nil", "not applicable", "not a lender", "no credit", "no lending",
+            "不适用", "不適用", "无", "無", "没有", "沒有", "无贷款", "不放贷")
+_NO_INTEREST = ("interest-free", "interest free", "no interest", "zero interest", "0% interest", "免息", "零利率",
+                "无息", "無息", "零息")
+_PERCENTS = re.compile(r"(?<![\d.])([0-9]+(?:\.[0-9]+)?)\s*(?:%|％|percent)")     # linear, as extract's
 _PREFIXES = ("~", "≈", "about", "around", "approx.", "approx", "up to", "maximum", "max", "约", "最高",
              "apr", "年化利率", "年化", "年利率")
 _UNITS = ("%", "％", "percent", "pct")
@@ -50,6 +59,25 @@ def read_rate(value) -> tuple[float, str, str]:
     if rate < 0 or rate > MAX_RATE:
         raise ValueError(RATE_ACCEPTED)
     return round(rate, 6), how, note
+
+
+def read_rate_phrase(text: str) -> tuple[float | None, str, str]:
+    """A rate written in words, for lenient reading (read_rate refused it): (rate or None, how, note).
+    'n/a', '不适用' or 'not a lender' mean no credit (None); 'interest-free' is 0; otherwise the
+    highest annual percentage the phrase names ('up to 35.99% APR', '日利率0.02%-0.05%，年化不超过18.25%');
+    nothing readable is not recognised, and the note says what to send."""
+    folded = unicodedata.normalize("NFKC", text[:RATE_TEXT_MAX]).casefold().strip()
+    bare = folded.strip(" .()（）")
+    if bare in _NO_RATE or bare.startswith(("n/a ", "none ", "不适用", "不適用")):
+        return None, NEGATED, "no rate: read as no credit (null)"
+    if any(cue in folded for cue in _NO_INTEREST):
+        return 0.0, PHRASE, "read as no interest (0)"
+    found = [float(m.group(1)) for m in _PERCENTS.finditer(folded)]
+    found = [n for n in found if n / 100 <= MAX_RATE]
+    if found:
+        rate = max(found) / 100
+        return round(rate, 6), PHRASE, f"read the highest rate the phrase names: {max(found):g}% ({rate:g})"
+    return None, UNKNOWN, f"not read as a rate: send {RATE_ACCEPTED}, or null for no credit"
 
 
 def _parse(text: str) -> tuple[float, bool]:

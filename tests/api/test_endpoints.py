@@ -151,7 +151,7 @@ def test_unknown_field_is_rejected_with_a_suggestion(client):
 @pytest.mark.parametrize("patch,field", [
     ({"tech_stack": 5}, "tech_stack"),
     ({"tech_stack": [1]}, "tech_stack[0]"),
-    ({"compliance": {"max_apr": "about a quarter"}}, "compliance.max_apr"),
+    ({"compliance": {"max_apr": "about a quarter " * 20}}, "compliance.max_apr"),
     ({"compliance": {"max_apr": True}}, "compliance.max_apr"),
     ({"compliance": {"max_apr": 20000}}, "compliance.max_apr"),
     ({"compliance": {"cross_border": 5}}, "compliance.cross_border"),
@@ -241,3 +241,24 @@ def test_a_given_domain_is_read_and_the_text_still_interpreted(client):
     assert body["profile"]["domain"] == "insurtech"
     assert body["interpretation"][0]["field"] == "domain" and body["interpretation"][0]["how"] == "converted_script"
     assert len(body["interpretation"]) > 1
+
+
+@pytest.mark.parametrize("typed,rate,how", [
+    ("n/a", None, "negated"), ("不适用", None, "negated"), ("up to 35.99% APR (via a partner bank)", 0.3599, "phrase"),
+    ("日利率0.02%-0.05%，年化不超过18.25%", 0.1825, "phrase"), ("no interest (flat fee)", 0.0, "phrase"),
+    ("about a quarter", None, "not_recognised"),
+])
+def test_a_rate_in_words_is_read_leniently_and_said_and_refused_strictly(client, typed, rate, how):
+    """Planners write rates as pages do ('n/a', 'up to 35.99% APR'): lenient handling reads them as a
+    phrase and says how; strict handling refuses anything but a rate as written, and takes 'n/a' as
+    no credit, as it takes 'none' in a list (issue 19)."""
+    profile = {**NEV_INSURANCE_EN, "compliance": {"max_apr": typed}}
+    body = client.post("/v1/scores?fields=scores,interpretation,profile", json=profile).get_json()
+    assert body["profile"]["compliance"]["max_apr"] == rate
+    [said] = [r for r in body["interpretation"] if r["field"] == "compliance.max_apr"]
+    assert said["how"] == how and said["note"]
+    strict = client.post("/v1/scores?strict=true", json=profile)
+    if how == "negated":
+        assert strict.status_code == 200
+    else:
+        assert strict.status_code == 422 and strict.get_json()["errors"][0]["field"] == "compliance.max_apr"

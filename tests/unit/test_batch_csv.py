@@ -60,3 +60,12 @@ def test_a_catalog_csv_keeps_its_rows_and_quoted_line_breaks(tmp_path):
                     encoding="utf-8")
     products = read_catalog_file(path, 2**20)
     assert [p["id"] for p in products] == ["a", "b"] and products[0]["tech_stack"] == ["IoT", "AI pricing"]
+
+
+def test_a_number_read_back_to_resume_is_written_as_a_number(tmp_path):
+    """Resuming rewrites the rows already scored from their text: '-1.5' is a number, not a formula."""
+    output = OutputFile(tmp_path / "scored.csv")
+    output.rewrite([{"row_id": "row-1", "name": "x", "status": "scored", "differentiation": "-0.0",
+                     "compliance_risk": "-1.5", "error": "-1+1"}])
+    cells = next(csv.DictReader(io.StringIO((tmp_path / "scored.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    assert cells["differentiation"] == "-0.0" and cells["compliance_risk"] == "-1.5" and cells["error"] == "'-1+1"
