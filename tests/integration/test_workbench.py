@@ -177,8 +177,8 @@ def test_bad_input_is_shown_on_its_field(browser, lang):
     page.evaluate("document.getElementById('score').click()")
     assert page.evaluate("document.getElementById('f-name').getAttribute('aria-invalid')") == "true"
     assert text(page, "#errors") != ""
-    # The service's own refusal (a rate it cannot read) lands on its box too.
-    fill(page, {"name": "Bad rate", "domain": "lending", "compliance.max_apr": "lots"})
+    # The service's own refusal (a rate longer than any value it reads, even as words) lands on its box too.
+    fill(page, {"name": "Bad rate", "domain": "lending", "compliance.max_apr": "lots " * 50})
     page.evaluate("document.getElementById('score').click()")
     page.wait_for("document.getElementById('f-compliance-max_apr').getAttribute('aria-invalid') === 'true'",
                   "the refusal showing on the APR box")
