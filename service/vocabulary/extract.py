@@ -22,7 +22,7 @@ from service.vocabulary.terms import Vocabulary, loose, normalise
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Starts only where a number starts, so a run of digits is tried once, not from each of its digits.
-_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|％|percent)")
+PERCENT_MENTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|％|percent)")
 _MAX_WORDS = 5
 # How far back a negation is looked for: a sentence break or the negation windows end it well before.
 _LOOKBACK = 200
@@ -202,7 +202,7 @@ def _rate(text: str) -> tuple[float | None, str | None]:
     that says it charges no interest ('interest-free', '免息')."""
     lower = _spaced(text)
     found = [(0.0, text[lower.find(w):lower.find(w) + len(w)]) for w in CUES["no_interest"] if w in lower]
-    for hit in _PERCENT.finditer(lower):
+    for hit in PERCENT_MENTION.finditer(lower):
         window = lower[max(0, hit.start() - CUES["rate_window"]): hit.end() + CUES["rate_window"]]
         if any(cue in window for cue in CUES["rate_cues"]):
             found.append((float(hit.group(1)) / 100, text[hit.start():hit.end()]))

@@ -2,7 +2,6 @@
 read every value: by default a profile is scored on what was understood and every other value is
 listed with suggestions; strict handling rejects anything but exact and synonym matches."""
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,7 +13,7 @@ from service.vocabulary.extract import CUES, TermFinder
 from service.vocabulary.scalars import FRACTION, NEGATED, PERCENT, PHRASE, read_rate, read_rate_phrase
 from service.vocabulary.spelling import SPELLING
 from service.vocabulary.terms import (CONTAINED, EXACT, MOVED, SPLIT, STRICT_READINGS, TERM_READINGS, UNKNOWN,
-                                      WORD_SPANS, Reading, Vocabulary, head_index, normalise)
+                                      CJK, WORD_SPANS, Reading, Vocabulary, head_end, head_index, normalise)
 
 CERTIFICATION_KIND = "certification"
 INFERRED = "inferred"                       # deduced from cue words
@@ -195,21 +194,13 @@ def _named_in(where: str, text: str, kind: str, path: str, finder: TermFinder, v
     return found
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 def _head_span(text: str) -> int:
     """Where a phrase's head is, as a character position of `text`: in Chinese its last character,
     generic trailing words (平台, 人群, 管理...) aside; in English its head word (terms._head_index)."""
     stripped = text.rstrip()
-    if _CJK.search(stripped):
-        end = len(stripped)
+    if CJK.search(stripped):
         folded = normalise(stripped)
-        for trailing in sorted(SPELLING.head_neutral, key=len, reverse=True):
-            if folded.endswith(trailing) and len(folded) > len(trailing):
-                end -= len(trailing)
-                break
-        return max(0, end - 1)
+        return max(0, len(stripped) - (len(folded) - head_end(folded)) - 1)
     spans = [(m.start(), m.group()) for m in WORD_SPANS.finditer(unicodedata.normalize("NFKC", stripped).casefold())]
     index = head_index([w for _, w in spans])
     return -1 if index is None else spans[index][0]

@@ -8,6 +8,7 @@ import math
 import re
 import unicodedata
 
+from service.vocabulary.extract import CUES, PERCENT_MENTION
 from service.vocabulary.terms import EXACT, UNKNOWN
 
 NEGATED, PHRASE = "negated", "phrase"     # the readings of a rate in words (as service.vocabulary.profiles says)
@@ -19,9 +20,6 @@ RATE_MAX_CHARS = 40
 RATE_TEXT_MAX = 200
 _NO_RATE = ("n/a", "na", "n.a.", "none", "nil", "not applicable", "not a lender", "no credit", "no lending",
             "不适用", "不適用", "无", "無", "没有", "沒有", "无贷款", "不放贷")
-_NO_INTEREST = ("interest-free", "interest free", "no interest", "zero interest", "0% interest", "免息", "零利率",
-                "无息", "無息", "零息")
-_PERCENTS = re.compile(r"(?<![\d.])([0-9]+(?:\.[0-9]+)?)\s*(?:%|％|percent)")     # linear, as extract's
 _PREFIXES = ("~", "≈", "about", "around", "approx.", "approx", "up to", "maximum", "max", "约", "最高",
              "apr", "年化利率", "年化", "年利率")
 _UNITS = ("%", "％", "percent", "pct")
@@ -70,9 +68,9 @@ def read_rate_phrase(text: str) -> tuple[float | None, str, str]:
     bare = folded.strip(" .()（）")
     if bare in _NO_RATE or bare.startswith(("n/a ", "none ", "不适用", "不適用")):
         return None, NEGATED, "no rate: read as no credit (null)"
-    if any(cue in folded for cue in _NO_INTEREST):
+    if any(cue in folded for cue in CUES["no_interest"]):
         return 0.0, PHRASE, "read as no interest (0)"
-    found = [float(m.group(1)) for m in _PERCENTS.finditer(folded)]
+    found = [float(m.group(1)) for m in PERCENT_MENTION.finditer(folded)]
     found = [n for n in found if n / 100 <= MAX_RATE]
     if found:
         rate = max(found) / 100

@@ -25,7 +25,7 @@ _SEPARATORS = re.compile(r"[\s\-_/+·・、,，.。&()（）\[\]【】'\"“”�
 WORD_SPANS = re.compile(r"[^\s\-_/+·・、,，.。&()（）\[\]【】'\"“”‘’:：;；|]+")
 _BRACKETED = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 _WORDS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")   # CJK: for the other readers
 # Characters only, so Simplified text never changes ('小程序' stays); phrases (Taiwan usage, '資料' ->
 # '数据', '人工智慧' -> '人工智能') are a second try when the characters alone match nothing.
 _T2S = opencc.OpenCC("t2s")
@@ -90,6 +90,15 @@ def units(text: str) -> frozenset[str]:
     folded = _fold_script(unicodedata.normalize("NFKC", text).casefold())
     return frozenset(SPELLING.word(w) for w in _WORDS.findall(folded)
                      if (len(w) >= 3 or _CJK.match(w)) and w not in SPELLING.stop_units)
+
+
+def head_end(key: str) -> int:
+    """Where a Chinese phrase's head ends (a normalised key): its end, a generic trailing word
+    (平台, 人群, 管理...) aside."""
+    for trailing in sorted(SPELLING.head_neutral, key=len, reverse=True):
+        if key.endswith(trailing) and len(key) > len(trailing):
+            return len(key) - len(trailing)
+    return len(key)
 
 
 def head_index(words: list[str]) -> int | None:
@@ -337,11 +346,7 @@ class Vocabulary:
         if _CJK.search(key):
             needed = SPELLING.contained_share_chinese
             shortest = max(2, math.ceil(needed * len(key)))     # a shorter piece covers too little
-            end = len(key)
-            for trailing in sorted(SPELLING.head_neutral, key=len, reverse=True):
-                if key.endswith(trailing) and len(key) > len(trailing):
-                    end = len(key) - len(trailing)
-                    break
+            end = head_end(key)
             pieces = [(key[i:j], i, (j - i) / len(key), key[:i]) for i in range(len(key))
                       for j in (end, len(key)) if shortest <= j - i <= longest_chars + _AFFIX_MARGIN
                       and (i, j) != (0, len(key))]
