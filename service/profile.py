@@ -15,6 +15,9 @@ ACTIVITIES = ("payments", "lending", "wealth_management", "insurtech", "regtech"
               "cross_border_payments", "crypto_assets", "credit_reporting")
 VERDICTS = ("differentiated", "homogeneous", "penalised")
 ONE_LINE = "one line of text: no control characters (tabs, line breaks, NUL...) or line separators"
+# The same rule as a pattern, for the contract: Unicode's control (Cc) and line/paragraph separator
+# (Zl, Zp) characters are exactly these ranges.
+ONE_LINE_PATTERN = "^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
 
 
 def one_line(text: str) -> bool:

@@ -24,7 +24,7 @@ from service.api.context import Services, services
 from service.api.json import OrjsonProvider
 from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy, white_space
 from service.api.routes import workbench
-from service.api.schemas import CompareInSchema, ProblemSchema
+from service.api.schemas import CompareInSchema, EditSchema, ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -128,7 +128,9 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     # extensions; Flask runs after_request hooks last-registered first, so this one sees the limiter's headers
     app.after_request(_rate_limit_headers_in_seconds)
     limiter.init_app(app)
+    app.url_map.converters["catalog_name"] = catalog_routes.CatalogName
     api = ProblemApi(app)
+    api.register_converter(catalog_routes.CatalogName, lambda converter: catalog_routes.CatalogName.SCHEMA)
     api.ma_plugin.converter.add_attribute_function(nullable.null_alternative)
     api.spec.components.security_scheme(
         "ApiKeyAuth", {"type": "apiKey", "in": "header", "name": security.HEADER,
@@ -138,6 +140,7 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     for module in (scores, compare, white_space, profiles, catalog_routes, taxonomy, benchmark_routes, health):
         api.register_blueprint(module.blp)
     api.spec.components.schemas["CompareIn"].update(CompareInSchema.CONTRACT)   # a rule across fields
+    api.spec.components.schemas["Edit"].update(EditSchema.CONTRACT)
     app.register_blueprint(docs.bp)
     app.register_blueprint(workbench.bp)
     app.register_blueprint(observability.bp)

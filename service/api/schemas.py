@@ -5,10 +5,10 @@ from copy import deepcopy
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, ONE_LINE, PROFILE_FIELDS, VERDICTS, ProfileField, one_line
+from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, FIELD_KINDS, ONE_LINE, ONE_LINE_PATTERN, PROFILE_FIELDS, VERDICTS, ProfileField, one_line
 from service.profile_rows import split_terms
 from service.vocabulary.profiles import READINGS
-from service.vocabulary.scalars import RATE_ACCEPTED, RATE_TEXT_MAX, read_rate
+from service.vocabulary.scalars import MAX_RATE, RATE_ACCEPTED, RATE_TEXT_MAX, read_rate
 
 # Limits a consultant can see in the docs; the app enforces the configured ones (Settings).
 LIST_MAX = 50
@@ -86,14 +86,15 @@ def _input_field(spec: ProfileField):
     if spec.shape == "flag":
         return Flag(load_default=False, metadata={
             "description": spec.description + " true or false, or words such as 'yes', '否', 'UK + EU'.",
-            "oneOf": [{"type": "boolean"}, {"type": "string", "maxLength": TERM_MAX}]})
+            "oneOf": [{"type": "boolean"}, {"type": "string", "minLength": 1, "maxLength": TERM_MAX}]})
     if spec.shape == "level":
         return fields.String(load_default="none", validate=validate.Length(min=1, max=TERM_MAX), metadata={
             "description": spec.description + f" One of {', '.join(CERTIFICATION_LEVELS)}, or a phrase such as "
                                               "'ISO 27001' or '申请中'."})
     return Rate(load_default=None, allow_none=True, metadata={
         "description": spec.description + f" Written as {RATE_ACCEPTED}.",
-        "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "minLength": 1, "maxLength": RATE_TEXT_MAX}], "example": "24%"})
+        "oneOf": [{"type": "number", "minimum": 0, "maximum": MAX_RATE * 100},
+                  {"type": "string", "minLength": 1, "maxLength": RATE_TEXT_MAX}], "example": "24%"})
 
 
 def _output_field(spec: ProfileField):
@@ -119,7 +120,7 @@ def _profile_schemas(direction: str, make_field, top: dict):
 
 ComplianceInSchema, _ProfileIn = _profile_schemas("In", _input_field, {
     "name": fields.String(required=True, validate=[validate.Length(min=1, max=TERM_MAX), _one_line],
-                          metadata={"example": "Charging-pile insurance for NEV owners",
+                          metadata={"example": "Charging-pile insurance for NEV owners", "pattern": ONE_LINE_PATTERN,
                                     "description": f"The product's name: {ONE_LINE}."}),
     "domain": fields.String(required=True, validate=validate.Length(min=1, max=TERM_MAX), metadata={
         "description": "Primary domain, e.g. payments, lending, wealth_management, insurtech, regtech "
@@ -536,6 +537,21 @@ class EditSchema(Schema):
         "type": ["string", "number", "boolean"],
         "description": "A term for add/remove. For set, the new value: true or false (cross_border, sandbox), "
                        "a certification level, or an annual rate as a fraction or null (max_apr)."})
+
+    # Which action and value each field takes, said in the contract (service.api.app adds it to the
+    # Edit component): what service.api.routes.compare enforces, so a generated client cannot send
+    # an edit that will be refused for its shape.
+    CONTRACT = {"oneOf": [
+        {"properties": {"action": {"enum": ["add", "remove"]}, "field": {"enum": list(FIELD_KINDS)},
+                        "value": {"type": "string", "minLength": 1}}},
+        {"properties": {"action": {"const": "set"}, "field": {"const": "compliance.certification"},
+                        "value": {"enum": list(CERTIFICATION_LEVELS)}}},
+        {"properties": {"action": {"const": "set"},
+                        "field": {"enum": ["compliance.cross_border", "compliance.sandbox"]},
+                        "value": {"type": "boolean"}}},
+        {"properties": {"action": {"const": "set"}, "field": {"const": "compliance.max_apr"},
+                        "value": {"oneOf": [{"type": "null"}, {"type": "number", "minimum": 0, "maximum": 1}]}}},
+    ]}
 
 
 class CompareInSchema(Schema):

@@ -97,10 +97,14 @@ def read_edit_term(vocabulary: Vocabulary, where: str, path: str, text: str, dom
                    strict: bool = False) -> tuple[str, str, Interpreted]:
     """One term of an edit ('add SaaS收银系统 to tech_stack'), read as the same value in a profile
     would be: (the field it counts in, its code, its interpretation). A value that is not understood,
-    names several terms, or (strict handling) is not an exact or synonym match is an UnknownTerms."""
+    names several terms, or (strict handling) is not an exact or synonym match is an UnknownTerms.
+    Leniently, a term that is not understood is what it is in a profile: said, not recognised, and
+    counting nowhere (its field and code None), so the edit changes nothing."""
     reading = vocabulary.read(FIELDS[path].fact, text, domain)
     values: dict[str, list] = {f.path: [] for f in TERM_FIELDS}
     entries = _interpreted(where, reading, path, values)
+    if not strict and len(entries) == 1 and not entries[0].understood:
+        return None, None, entries[0]
     problems = [e for e in entries if not e.understood or (strict and e.how not in STRICT_READINGS)]
     if len(entries) > 1 and not problems:
         codes = ", ".join(str(e.code) for e in entries)
@@ -108,7 +112,7 @@ def read_edit_term(vocabulary: Vocabulary, where: str, path: str, text: str, dom
             field=where, message=f"{text!r} names {len(entries)} terms ({codes}): one edit per term", value=text,
             suggestions=tuple(str(e.code) for e in entries))])
     if problems:
-        raise UnknownTerms("An edit's term was not read.", [_field_error(e) for e in problems])
+        raise UnknownTerms("An edit's term was not read.", [_field_error(e, path) for e in problems])
     entry = entries[0]
     return entry.placed_in, entry.code, entry
 
@@ -389,8 +393,9 @@ def _said_plainly(reading: Interpreted) -> bool:
     return reading.how in (PRACTICE, NEGATED) or (reading.field == "jurisdiction" and reading.how == INFERRED)
 
 
-def _field_error(reading: Interpreted) -> FieldError:
-    spec = FIELDS.get(reading.field.partition("[")[0])
+def _field_error(reading: Interpreted, path: str | None = None) -> FieldError:
+    """The problem of one value, its kind from its field (path, where it was sent elsewhere: an edit)."""
+    spec = FIELDS.get(path or reading.field.partition("[")[0])
     kind = spec.fact if spec else reading.field
     if reading.understood:
         message = f"{reading.text!r} was read as {reading.code!r} ({reading.how.replace('_', ' ')}); strict handling takes exact terms only"

@@ -36,9 +36,17 @@ def test_base_and_edits_make_the_variants(client):
 def test_bad_edits_and_forms_are_422_with_every_problem(client):
     edits = [[{"action": "add", "field": "scenarios", "value": "petz"},
               {"action": "set", "field": "compliance.sandbox", "value": 1}]]
-    body = client.post("/v1/compare", json={"base": SOCIAL_CREDIT_EN, "edits": edits}).get_json()
+    body = client.post("/v1/compare?strict=true", json={"base": SOCIAL_CREDIT_EN, "edits": edits}).get_json()
     assert [e["field"] for e in body["errors"]] == ["edits[0][0].value", "edits[0][1].value"]
     assert body["errors"][0]["suggestions"][0] == "pets"
+    assert body["errors"][0]["accepted"].startswith("a scenario code")
+    # Leniently an unknown term is what it is in a profile: said with its suggestions, counting nowhere.
+    lenient = client.post("/v1/compare", json={"base": SOCIAL_CREDIT_EN, "edits": edits}).get_json()
+    assert [e["field"] for e in lenient["errors"]] == ["edits[0][1].value"]
+    body = client.post("/v1/compare", json={"base": SOCIAL_CREDIT_EN, "edits": [edits[0][:1]]}).get_json()
+    [said] = body["variants"][1]["interpretation"]
+    assert said["how"] == "not_recognised" and said["suggestions"][0] == "pets"
+    assert body["variants"][1]["profile"] == body["variants"][0]["profile"]
     assert client.post("/v1/compare", json={"base": SOCIAL_CREDIT_EN}).status_code == 422
     assert client.post("/v1/compare", json={"variants": [NEV_INSURANCE_EN]}).status_code == 422
 

@@ -225,8 +225,13 @@ def test_extract_turns_a_blurb_into_a_scorable_draft(client):
     assert client.post("/v1/scores", json=draft).status_code == 200
     unknown = client.post("/v1/profiles/extract", json={"text": "hello"}).get_json()
     assert unknown["missing"] == ["name", "domain"] and unknown["matches"] == []
+    # A domain hint it cannot read is said, with suggestions, and the text's own domain is drafted.
     bad = client.post("/v1/profiles/extract", json={"text": "x", "domain": "insurtek"})
-    assert bad.status_code == 422 and bad.get_json()["errors"][0]["suggestions"][0] == "insurtech"
+    said = {r["text"]: r for r in bad.get_json()["interpretation"] if r["field"] == "domain"}
+    assert bad.status_code == 200 and bad.get_json()["missing"] == ["name", "domain"]
+    assert said["insurtek"]["how"] == "not_recognised" and said["insurtek"]["suggestions"][0] == "insurtech"
+    hinted = client.post("/v1/profiles/extract", json={"text": text, "name": "充电安心", "domain": "insurtek"}).get_json()
+    assert hinted["profile"]["domain"] == "insurtech" and hinted["missing"] == []
 
 
 def test_a_list_field_sent_as_one_string_is_split_like_a_spreadsheet_cell(client):

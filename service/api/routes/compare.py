@@ -81,6 +81,8 @@ def _edits(edits: list[dict], variant: int, vocabulary, domain: str, strict: boo
                 errors += exc.errors
                 continue
             said.append(reading)
+            if field is None:       # not recognised (said): the edit changes nothing
+                continue
         else:
             valid, accepted = _SET_FIELDS[field]
             if edit["action"] != "set" or not valid(value):

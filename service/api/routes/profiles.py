@@ -6,8 +6,10 @@ from service.api.routes import ACCESS_PROBLEMS, BODY_PROBLEMS, ApiBlueprint, pro
 from service.api.schemas import ExtractInSchema, ExtractOutSchema
 from service.profile import TERM_FIELDS
 from service.vocabulary import Interpreted, normalise_profile
+from service.errors import UnknownTerms
 from service.vocabulary.profiles import INFERRED, NEGATED
 from service.vocabulary.scalars import PERCENT
+from service.vocabulary.terms import UNKNOWN
 
 blp = ApiBlueprint("profiles", __name__, url_prefix="/v1", description="Profiles from free text.")
 
@@ -31,11 +33,18 @@ def extract_profile(request_body):
     text = request_body["text"]
     reading = context.finder.read(text)
     interpretation = []
-    if request_body["domain"] is not None:
-        profile, readings = normalise_profile({"name": "", "domain": request_body["domain"]},
-                                              context.benchmarks.vocabulary)
-        domain, interpretation = profile.domain, list(readings)
-    else:
+    hint, domain = request_body["domain"], None
+    if hint is not None:
+        # The hint is read as a profile's domain is (leniently: one it cannot read is inferred from
+        # the text); a hint it cannot read at all is said, and the text's own domain is drafted.
+        try:
+            profile, readings = normalise_profile({"name": "", "domain": hint, "description": text},
+                                                  context.benchmarks.vocabulary)
+            domain, interpretation = profile.domain, [r for r in readings if r.field == "domain"]
+        except UnknownTerms as exc:
+            interpretation.append(Interpreted("domain", hint, UNKNOWN, suggestions=exc.errors[0].suggestions,
+                                              note="not a domain we know: the domain is read from the text"))
+    if domain is None:
         domain = reading.domain
         interpretation.append(Interpreted("domain", text, INFERRED, domain, "domain", note=reading.domain_evidence))
     draft = {"name": request_body["name"], "domain": domain, "description": text,
