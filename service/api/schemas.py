@@ -2,7 +2,7 @@
 
 from copy import deepcopy
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, missing, pre_load, validate, validates_schema
 from webargs.fields import DelimitedList
 
 from service.profile import CERTIFICATION_LEVELS, CONDITION_KINDS, FIELD_KINDS, ONE_LINE, ONE_LINE_PATTERN, PROFILE_FIELDS, VERDICTS, ProfileField, one_line
@@ -76,7 +76,7 @@ def _input_field(spec: ProfileField):
         return TermList(
             fields.String(validate=validate.Length(min=1, max=TERM_MAX)),
             validate=validate.Length(max=LIST_MAX),
-            load_default=list,
+            load_default=list, allow_none=True,
             metadata={"description": spec.description + " Codes, English or Chinese labels, synonyms and "
                                                         "everyday words are accepted; the answer's "
                                                         "interpretation says how each was read. A single "
@@ -84,11 +84,11 @@ def _input_field(spec: ProfileField):
                       "example": spec.example},
         )
     if spec.shape == "flag":
-        return Flag(load_default=False, metadata={
+        return Flag(load_default=False, allow_none=True, metadata={
             "description": spec.description + " true or false, or words such as 'yes', '否', 'UK + EU'.",
             "oneOf": [{"type": "boolean"}, {"type": "string", "minLength": 1, "maxLength": TERM_MAX}]})
     if spec.shape == "level":
-        return fields.String(load_default="none", validate=validate.Length(min=1, max=TERM_MAX), metadata={
+        return fields.String(load_default="none", allow_none=True, validate=validate.Length(min=1, max=TERM_MAX), metadata={
             "description": spec.description + f" One of {', '.join(CERTIFICATION_LEVELS)}, or a phrase such as "
                                               "'ISO 27001' or '申请中'."})
     return Rate(load_default=None, allow_none=True, metadata={
@@ -108,14 +108,30 @@ def _output_field(spec: ProfileField):
     return fields.Float(allow_none=True, metadata={"description": "As a fraction: 0.24 = 24%."})
 
 
+class _NullIsUnsent(Schema):
+    """null for a field is what spreadsheets and form tools send for an empty cell: the field is read
+    as not sent (its default: no terms, no, none), as an absent one is."""
+
+    @pre_load
+    def _drop_nulls(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None or k not in self._nullable_unsent}
+        return data
+
+    @property
+    def _nullable_unsent(self) -> set:
+        return {name for name, f in self.fields.items() if f.allow_none and f.load_default not in (None, missing)}
+
+
 def _profile_schemas(direction: str, make_field, top: dict):
     """The compliance and profile schemas of one direction, derived from service.profile.PROFILE_FIELDS."""
-    compliance = Schema.from_dict({s.name: make_field(s) for s in PROFILE_FIELDS if s.in_compliance},
-                                  name=f"Compliance{direction}Schema")
-    nested = fields.Nested(compliance, load_default=dict) if direction == "In" else fields.Nested(compliance)
+    base = _NullIsUnsent if direction == "In" else Schema
+    compliance = base.from_dict({s.name: make_field(s) for s in PROFILE_FIELDS if s.in_compliance},
+                                name=f"Compliance{direction}Schema")
+    nested = fields.Nested(compliance, load_default=dict, allow_none=True) if direction == "In" else fields.Nested(compliance)
     profile = {**top, **{s.name: make_field(s) for s in PROFILE_FIELDS if not s.in_compliance},
                "compliance": nested}
-    return compliance, Schema.from_dict(profile, name=f"Profile{direction}Base")
+    return compliance, base.from_dict(profile, name=f"Profile{direction}Base")
 
 
 ComplianceInSchema, _ProfileIn = _profile_schemas("In", _input_field, {

@@ -267,3 +267,16 @@ def test_a_rate_in_words_is_read_leniently_and_said_and_refused_strictly(client,
         assert strict.status_code == 200
     else:
         assert strict.status_code == 422 and strict.get_json()["errors"][0]["field"] == "compliance.max_apr"
+
+
+def test_null_is_read_as_not_sent(client):
+    """Spreadsheets and form tools send null for an empty cell: the field reads as if absent."""
+    nulls = {**NEV_INSURANCE_EN, "partners": None,
+             "compliance": {**NEV_INSURANCE_EN["compliance"], "certification": None, "sandbox": None}}
+    absent = {**NEV_INSURANCE_EN, "compliance": {k: v for k, v in NEV_INSURANCE_EN["compliance"].items()
+                                                  if k not in ("certification", "sandbox")}}
+    absent.pop("partners")
+    read, expected = (client.post("/v1/scores?fields=scores", json=p) for p in (nulls, absent))
+    assert read.status_code == 200, read.get_json()
+    assert read.get_json()["compliance_risk"] == expected.get_json()["compliance_risk"]
+    assert client.post("/v1/scores", json={**NEV_INSURANCE_EN, "compliance": None}).status_code == 200
