@@ -1,8 +1,9 @@
 """The market scores on blind sets written by helpers who never saw the catalog, the vocabulary or
 the market model (tests/data/blind/): 50 real products labelled me-too or differentiated at launch
-with the public reason (market_products.yaml), and the report's own named cases re-described in a
-planner's words (report_cases.yaml), each in English and Simplified Chinese (some Traditional too),
-scored through the API as a planner would send them.
+with the public reason (market_products.yaml), the report's own named cases re-described in a
+planner's words (report_cases.yaml), and a hold-out of 52 more real products written later
+(holdout_products.yaml, measured before any change was tuned with it in view), each in English and
+Simplified Chinese (some Traditional too), scored through the API as a planner would send them.
 
 Issue 18's targets are printed beside the figures; the assertions hold the figures measured when
 this test was written (FLOORS), so that a change that loses ground fails while the gap to the
@@ -22,10 +23,14 @@ FLOORS = {   # measured 63.4% / 61.1% and 94.0% / 92.0% when set (before the mar
     "market_products.yaml": {"differentiation_order": 0.61, "homogeneity_order": 0.59},
     "report_cases.yaml": {"differentiation_order": 0.91, "homogeneity_order": 0.89,
                           "me_too_high_homogeneity": 0.70},
+    # measured 66.7% / 65.1% when it arrived (me-too in high homogeneity 57.4%, differentiated in high
+    # differentiation 16.4%)
+    "holdout_products.yaml": {"differentiation_order": 0.64, "homogeneity_order": 0.62},
 }
 TRIPLE_POINTS = 2
-TRIPLE_FLOOR = 1     # measured 1 of 15 when set: the readings of the three scripts still differ
-SETS = {"market_products.yaml": ("differentiated", "me_too"), "report_cases.yaml": ("differentiated", "homogeneous")}
+TRIPLE_FLOOR = 1     # measured 1 of 15 when set, 1 of 33 with the hold-out: the readings of the three scripts still differ
+SETS = {"market_products.yaml": ("differentiated", "me_too"), "report_cases.yaml": ("differentiated", "homogeneous"),
+        "holdout_products.yaml": ("differentiated", "me_too")}
 
 
 def _scores(client, name):
@@ -74,10 +79,12 @@ def test_blind_products_are_ordered_by_the_market(client, name):
 
 def test_one_product_in_three_scripts_gets_one_answer(client):
     """Issue 18, item 6: the same product typed in Simplified Chinese, Traditional Chinese and English
-    (the blind set's products written in all three) scores within TRIPLE_POINTS on each score; the
+    (the blind sets' products written in all three) scores within TRIPLE_POINTS on each score; the
     count of triples that do is held at its measured floor and printed beside the target."""
     gaps = []
-    for entry in yaml.safe_load((BLIND / "market_products.yaml").read_text(encoding="utf-8")):
+    entries = [e for name in ("market_products.yaml", "holdout_products.yaml")
+               for e in yaml.safe_load((BLIND / name).read_text(encoding="utf-8"))]
+    for entry in entries:
         if len(entry["profiles"]) < 3:
             continue
         scores = []
