@@ -59,7 +59,8 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
                                   tuple(sorted(features & profile_features(benchmarks.products[r].profile,
                                                                            benchmarks.implied))))
                         for r, s in zip(top_rows, top_sims))
-    return _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude)
+    rare = tuple(sorted(c for c in profile.tech_stack if _rare_technology(c, benchmarks, market, exclude)))
+    return _summarise(profile, rows, similarity, own, shared, nearest, rare, benchmarks)
 
 
 def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, benchmarks: Benchmarks,
@@ -92,7 +93,7 @@ def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, be
     base = _with_domain(rows, hood.shared_weight, profile.domain, benchmarks)
     rivals = column[hood.rival_rows]
     found = []
-    for (edited, _, _), tokens in zip(additions, added):
+    for (edited, kind, code), tokens in zip(additions, added):
         gained = np.zeros(rows.size)
         counted = np.zeros(rows.size, dtype=bool)
         counted[rivals] = True
@@ -104,7 +105,11 @@ def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, be
         own = hood.own_weight + _own_weight(tokens, benchmarks)
         mine = np.flatnonzero(counted)
         similarity = _similarity(rows[mine], base[mine] + gained[mine], own, benchmarks)
-        found.append(_summarise(edited, rows[mine], similarity, own, None, (), benchmarks, market, exclude))
+        # Whether a technology is rare is the technology's own matter: the added one joins the profile's.
+        rare = hood.rare_technologies
+        if kind == "technology" and _rare_technology(code, benchmarks, market, exclude):
+            rare = tuple(sorted((*rare, code)))
+        found.append(_summarise(edited, rows[mine], similarity, own, None, (), rare, benchmarks))
     return found
 
 
@@ -112,7 +117,19 @@ def _terms(profile: ProductProfile):
     return ((kind, code) for kind in SIMILARITY_KINDS for code in profile.terms(kind))
 
 
-def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude) -> Neighbourhood:
+def _rare_technology(code: str, benchmarks: Benchmarks, market: MarketSlice, exclude) -> bool:
+    """A technology neither commodity nor common in this market, used by few of its products and by
+    less than the common share of the whole market: mainstream anywhere is mainstream here (a
+    technology hundreds of products carry in another market, AI risk control in credit, can be
+    bought by any rival in this one)."""
+    tok = token("technology", code)
+    most = benchmarks.weights["homogeneity"]["distinctive_technology"]["max_rivals_using"]
+    mainstream = benchmarks.market.common_share * sum(benchmarks.market.products.values())
+    return (code not in benchmarks.market.commodity and not market.common(tok)
+            and market.users(tok, benchmarks, exclude) <= most and benchmarks.index.market_users.get(tok, 0) < mainstream)
+
+
+def _summarise(profile, rows, similarity, own, shared, nearest, rare, benchmarks) -> Neighbourhood:
     index = benchmarks.index
     threshold = benchmarks.weights["similarity"]["neighbour_threshold"]
     in_market = (index.domain_of[rows] == _domain_row(profile.domain, index)) & (similarity >= threshold)
@@ -129,11 +146,6 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
         [row], [sim] = _ranked(rival_rows[homogeneous], rival_sims[homogeneous], index, 1)
         closest = Neighbour(benchmarks.products[row], float(sim))
     top_rows, _ = _ranked(rival_rows, rival_sims, index, 5)
-    most = benchmarks.weights["homogeneity"]["distinctive_technology"]["max_rivals_using"]
-    commodity = benchmarks.market.commodity
-    # Mainstream anywhere is mainstream here: a technology hundreds of products carry in another
-    # market (AI risk control in credit) can be bought by any rival in this one.
-    mainstream = benchmarks.market.common_share * sum(benchmarks.market.products.values())
     return Neighbourhood(
         nearest=nearest,
         rivals=tuple(index.ids[r] for r in top_rows),
@@ -142,12 +154,7 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
         density=round(total, _ROUND),
         effective_rivals=round(total * total / squares, 2) if squares else 0.0,
         closest_homogeneous=closest,
-        rare_technologies=tuple(sorted(
-            code for code in profile.tech_stack
-            if code not in commodity and not market.common(token("technology", code))
-            and market.users(token("technology", code), benchmarks, exclude) <= most
-            and index.market_users.get(token("technology", code), 0) < mainstream
-        )),
+        rare_technologies=rare,
         rival_rows=rival_rows,
         shared_weight=shared,
         own_weight=own,

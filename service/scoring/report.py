@@ -130,7 +130,7 @@ class _Baseline:
             if i in dropped:
                 results.append(None)
                 continue
-            risk = rescore_compliance(p, edit.field, compliance, self.benchmarks, self.known)
+            risk = rescore_compliance(p, edit.field, compliance, self.benchmarks, self.known, edit)
             if _compliance_only(edit):
                 results.append((differentiation, homogeneity, risk))
                 continue
