@@ -91,25 +91,29 @@ def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, be
     column = np.empty(len(index.ids), dtype=np.int64)
     column[rows] = np.arange(rows.size)
     base = _with_domain(rows, hood.shared_weight, profile.domain, benchmarks)
-    rivals = column[hood.rival_rows]
-    found = []
-    for (edited, kind, code), tokens in zip(additions, added):
-        gained = np.zeros(rows.size)
-        counted = np.zeros(rows.size, dtype=bool)
-        counted[rivals] = True
+    # One row per edit: the weight each touched row gains, whether the edit counts it, and the
+    # similarities of all of them in one array operation (element by element as for one edit alone).
+    gained = np.zeros((len(additions), rows.size))
+    counted = np.zeros((len(additions), rows.size), dtype=bool)
+    counted[:, column[hood.rival_rows]] = True
+    own = np.empty((len(additions), 1))
+    for e, tokens in enumerate(added):
         for tok in tokens:
             if tok in members:
                 at = column[members[tok]]
-                gained[at] += index.weights[tok]
-                counted[at] = True
-        own = hood.own_weight + _own_weight(tokens, benchmarks)
-        mine = np.flatnonzero(counted)
-        similarity = _similarity(rows[mine], base[mine] + gained[mine], own, benchmarks)
+                gained[e, at] += index.weights[tok]
+                counted[e, at] = True
+        own[e] = hood.own_weight + _own_weight(tokens, benchmarks)
+    similarities = _similarity(rows, base + gained, own, benchmarks)
+    found = []
+    for e, ((edited, kind, code), tokens) in enumerate(zip(additions, added)):
+        mine = np.flatnonzero(counted[e])
+        similarity = similarities[e, mine]
         # Whether a technology is rare is the technology's own matter: the added one joins the profile's.
         rare = hood.rare_technologies
         if kind == "technology" and _rare_technology(code, benchmarks, market, exclude):
             rare = tuple(sorted((*rare, code)))
-        found.append(_summarise(edited, rows[mine], similarity, own, None, (), rare, benchmarks))
+        found.append(_summarise(edited, rows[mine], similarity, float(own[e, 0]), None, (), rare, benchmarks))
     return found
 
 

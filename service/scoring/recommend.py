@@ -12,6 +12,7 @@ case that made the move, with its figures, or the rule and the fine behind a fix
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import islice
 
 import numpy as np
 
@@ -196,10 +197,10 @@ def _additions(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks):
         limit = benchmarks.weights["recommendations"][limit_key] if limit_key else settings["candidates_per_field"]
         fitting = coherent_candidates(focus, profile, kind, benchmarks)
         if kind == "scenario":  # a scenario of another domain is no advice for this product
-            fitting = [(c, f) for c, f in fitting if _in_domain(benchmarks, c, profile.domain)]
+            fitting = ((c, f) for c, f in fitting if _in_domain(benchmarks, c, profile.domain))
         if kind == "business_model":
-            fitting = [(c, f) for c, f in fitting if c in diversified]
-        for code, fit in fitting[:limit]:
+            fitting = ((c, f) for c, f in fitting if c in diversified)
+        for code, fit in islice(fitting, limit):
             yield _Candidate(Edit("add", field, code), "improve", False,
                              partial(_why_fits, focus, kind, code, benchmarks), round(fit, 2))
 
