@@ -1,5 +1,5 @@
 """Differentiation: how far the technology x scenario x segment combination stands apart, counting
-only what hangs together (service/scoring/fit.py): an item unrelated to the product's core earns
+only what hangs together (service/scoring/focus.py): an item unrelated to the product's core earns
 nothing and costs the focus penalty, so an unrelated addition never raises the score (7.1.3).
 
 "Apart" is against the whole market (market.yaml market_model): a pairing its archetypes carry is
@@ -12,14 +12,16 @@ from service.benchmarks.market import MarketSlice
 from service.benchmarks.models import Benchmarks, combination_pairs, pair_variants, token
 from service.profile import ProductProfile
 from service.scoring.factors import term_label, users_of
-from service.scoring.fit import Focus
+from service.scoring.focus import Focus
 from service.scoring.homogeneity import diversified_models, lookalike_params, uncommon_partners, uncommon_verticals
 from service.scoring.neighbours import Neighbourhood
 
 
 def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbourhood, benchmarks: Benchmarks, out,
-                          market: MarketSlice, exclude=frozenset()):
-    """`hood` is the neighbourhood of `focus.coherent`: unrelated items do not set a product apart."""
+                          market: MarketSlice, exclude=frozenset(), pairings: dict | None = None):
+    """`hood` is the neighbourhood of `focus.coherent`: unrelated items do not set a product apart.
+    `pairings`: the rarity of each combination already judged for this market and these left-out
+    products (a report's candidate edits mostly keep the base profile's combination)."""
     weights = benchmarks.weights["differentiation"]
     fitted = benchmarks.fit.scoring
     domain = benchmarks.weights["domains"][profile.domain]
@@ -34,12 +36,11 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     common = lambda kind, codes: all(market.common(token(kind, c)) for c in codes)  # noqa: E731
     standard = common("technology", technologies) and common("scenario", kept.scenarios)
 
-    pairs = combination_pairs(kept, technologies)
+    combination = (technologies, kept.scenarios, kept.target_segments)
+    pairs, rarity = (pairings or {}).get(combination) or _rarity(kept, technologies, benchmarks, market, exclude)
+    if pairings is not None:
+        pairings[combination] = pairs, rarity
     if pairs:
-        seen_at_most = fitted["rare_pairing_seen_at_most"]
-        # Two terms common in the market make the market's standard pairing, however few list it.
-        rarity = [1 / (1 + c) for c, (a, b) in zip(_pair_counts(pairs, benchmarks, exclude), pairs)
-                  if c <= seen_at_most and not (market.common(a) and market.common(b))]
         w = weights["combination_rarity"]
         span = min(1.0, len(pairs) / w["pairs_for_full_weight"])
         add("combination_rarity", w["points"] * sum(rarity) / len(pairs) * span,
@@ -88,6 +89,16 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
             params=lambda: lookalike_params(hood), product_ids=hood.rivals)
     _focus(focus, benchmarks, out)
     return out.finish(domain["differentiation_base"], weights["bands"])
+
+
+def _rarity(kept: ProductProfile, technologies, benchmarks: Benchmarks, market: MarketSlice, exclude):
+    """The combination's pairings and how rare each rare one is: unseen 1, in one product 0.5. Two
+    terms common in the market make the market's standard pairing, however few list it."""
+    pairs = combination_pairs(kept, technologies)
+    seen_at_most = benchmarks.fit.scoring["rare_pairing_seen_at_most"]
+    rarity = [1 / (1 + c) for c, (a, b) in zip(_pair_counts(pairs, benchmarks, exclude), pairs)
+              if c <= seen_at_most and not (market.common(a) and market.common(b))] if pairs else []
+    return pairs, rarity
 
 
 def _segments(kept: ProductProfile, technologies, benchmarks: Benchmarks, add) -> None:

@@ -4,7 +4,7 @@ Fix before grow: a missing mandatory control (licence, certification, cross-bord
 line (fit.yaml red_lines: contact lists, disguised instalments, rates above the red line) comes first,
 ranked by its effect on the uncapped scores, so that a fix shows its gain on a risk held at 100.
 Everything else follows by measured gain: other compliance fixes and controls, look-alike practices to
-drop, and additions that fit the product's core (service/scoring/fit.py), never an unrelated one. At
+drop, and additions that fit the product's core (service/scoring/focus.py), never an unrelated one. At
 most `max_per_field` non-fix moves per field keep the list varied. Each move reads as an action in
 both languages (fit.yaml actions), carries its Blue Ocean ERRC label and says why it fits: the report
 case that made the move, with its figures, or the rule and the fine behind a fix."""
@@ -21,7 +21,7 @@ from service.benchmarks.fit import Cited
 from service.benchmarks.models import Benchmarks, Edit, Figure, facts, token
 from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.factors import ComplianceResult, term_label
-from service.scoring.fit import Focus, closest_core, coherent_candidates
+from service.scoring.focus import Focus, closest_core, coherent_candidates
 
 PRACTICES_FIELD = "compliance.practices"
 
