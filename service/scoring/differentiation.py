@@ -86,7 +86,7 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     if hood.rival_count:
         w = weights["neighbour_density"]
         add("neighbour_density", max(w["points_per_tenfold"] * math.log10(1 + hood.density), w["cap"]),
-            params=lambda: lookalike_params(hood), product_ids=hood.rivals)
+            params=lambda: lookalike_params(hood), product_ids=lambda: hood.rivals)
     _focus(focus, benchmarks, out)
     return out.finish(domain["differentiation_base"], weights["bands"])
 

@@ -23,7 +23,7 @@ def score_homogeneity(profile: ProductProfile, hood: Neighbourhood, benchmarks: 
     if hood.rival_count:
         w = weights["neighbour_density"]
         add("neighbour_density", min(w["points_per_tenfold"] * math.log10(1 + hood.density), w["cap"]),
-            params=lambda: lookalike_params(hood), product_ids=hood.rivals)
+            params=lambda: lookalike_params(hood), product_ids=lambda: hood.rivals)
         nearest = hood.closest_homogeneous
         if nearest:
             code = "lookalike_archetype" if nearest.product.archetype else "homogeneous_neighbour"

@@ -6,10 +6,12 @@ terms are visited. Adding a term to a profile lowers the similarity of every pro
 so the recommendations that add a term re-score only the current rivals and the terms' postings."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from service.benchmarks.market import MarketSlice
+from service.benchmarks.index import CatalogIndex
 from service.benchmarks.models import Benchmarks, BenchmarkProduct, profile_features, token, with_families
 from service.profile import SIMILARITY_KINDS, ProductProfile
 
@@ -30,16 +32,28 @@ class Neighbourhood:
     products it stands for, so `lookalikes` and `density` speak of the market, not of the catalog."""
 
     nearest: tuple[Neighbour, ...]
-    rivals: tuple[str, ...]            # ids of the closest same-market products above the threshold
     rival_count: int                    # catalog products and archetypes among the rivals (rows)
-    lookalikes: int                     # the market products those rows stand for
     density: float                      # expected look-alikes: the rivals' look-alike weights x sizes
     effective_rivals: float             # 1/HHI of the rivals' look-alike shares, archetypes by size
     closest_homogeneous: Neighbour | None
     rare_technologies: tuple[str, ...]
     rival_rows: np.ndarray              # every rival, for with_added_terms
+    rival_sims: np.ndarray              # their similarities
     shared_weight: np.ndarray | None    # per catalog row: non-domain term weight shared with the profile
     own_weight: float
+    index: CatalogIndex
+
+    # What only an explanation names, computed when it does: a candidate edit's scores never read them.
+    @cached_property
+    def rivals(self) -> tuple[str, ...]:
+        """Ids of the closest same-market products above the threshold (up to five)."""
+        top_rows, _ = _ranked(self.rival_rows, self.rival_sims, self.index, 5)
+        return tuple(self.index.ids[r] for r in top_rows)
+
+    @cached_property
+    def lookalikes(self) -> int:
+        """The market products the rival rows stand for."""
+        return int(self.index.size[self.rival_rows].sum())
 
 
 def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice,
@@ -144,19 +158,18 @@ def _summarise(profile, rows, similarity, own, shared, nearest, rare, benchmarks
     if homogeneous.any():
         [row], [sim] = _ranked(rival_rows[homogeneous], rival_sims[homogeneous], index, 1)
         closest = Neighbour(benchmarks.products[row], float(sim))
-    top_rows, _ = _ranked(rival_rows, rival_sims, index, 5)
     return Neighbourhood(
         nearest=nearest,
-        rivals=tuple(index.ids[r] for r in top_rows),
         rival_count=int(rival_rows.size),
-        lookalikes=int(sizes.sum()),
         density=round(total, _ROUND),
         effective_rivals=round(total * total / squares, 2) if squares else 0.0,
         closest_homogeneous=closest,
         rare_technologies=rare,
         rival_rows=rival_rows,
+        rival_sims=rival_sims,
         shared_weight=shared,
         own_weight=own,
+        index=index,
     )
 
 
