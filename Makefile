@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Generated cases per operation in make test's contract fuzz; make test-all runs test_fuzz.py's default.
 QUICK_FUZZ_EXAMPLES ?= 10
 
-.PHONY: run test test-all lint openapi clean
+.PHONY: run test test-all lint openapi docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 openapi: $(STAMP)
 	FLASK_APP=service.wsgi:app $(BIN)/flask openapi write --format=yaml openapi.yaml
+
+# docs/scoring.md's factor tables, from service/scoring/scorecard.yaml and the weights (a test diffs them).
+docs: $(STAMP)
+	$(BIN)/python -m scripts.scorecard
 
 clean:
 	rm -rf $(VENV) build *.egg-info

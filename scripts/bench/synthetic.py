@@ -24,7 +24,8 @@ def report_data() -> dict:
 def synthetic_products(size: int, vocabulary_data: dict, seed: int = 42) -> list[dict]:
     rng = random.Random(seed)  # nosec B311
     popularity = {}
-    for kind in {k for k, _ in SIZES.values()} | {"license", "data_source", "privacy_control"}:
+    # Sorted: a set of strings iterates in a per-process order, which made every run a different catalog.
+    for kind in sorted({k for k, _ in SIZES.values()} | {"license", "data_source", "privacy_control"}):
         codes = sorted(vocabulary_data[kind])
         rng.shuffle(codes)
         popularity[kind] = (codes, [1 / (rank + 1) ** 1.1 for rank in range(len(codes))])

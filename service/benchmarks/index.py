@@ -9,6 +9,18 @@ import numpy as np
 from service.benchmarks.models import profile_features
 
 _DTYPE = np.float64
+_NONE = np.empty(0, dtype=np.int32)
+
+
+def _by_market(postings: dict, domain_of: np.ndarray) -> dict:
+    """Each token's postings split by market, in catalog order: a candidate edit reads the users of
+    an added term within its own market without filtering the whole list on every request."""
+    found = {}
+    for tok, members in postings.items():
+        markets = domain_of[members]
+        for row in np.unique(markets):
+            found[(tok, int(row))] = members[markets == row]
+    return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +39,7 @@ class CatalogIndex:
     unseen_idf: float               # IDF of a term no product uses
     commodity: frozenset            # commodity tokens: no weight in similarity
     market_users: dict              # token -> products using it across the market (archetypes by size)
+    market_postings: dict = None    # (token, domain row) -> the postings of that token within that market
 
     @classmethod
     def build(cls, products, kind_weights, idf_floor: float, implied, archetype_extra: float = 1.0,
@@ -53,6 +66,7 @@ class CatalogIndex:
             product_weight[postings[tok]] += weights[tok]
         domain_codes = tuple(sorted({p.profile.domain for p in products}))
         position = {d: i for i, d in enumerate(domain_codes)}
+        domain_of = np.asarray([position[p.profile.domain] for p in products], dtype=np.int16)
         ids = tuple(p.id for p in products)
         return cls(
             ids=ids,
@@ -62,14 +76,21 @@ class CatalogIndex:
             weights=weights,
             product_weight=product_weight,
             domain_codes=domain_codes,
-            domain_of=np.asarray([position[p.profile.domain] for p in products], dtype=np.int16),
+            domain_of=domain_of,
             homogeneous=np.asarray([p.verdict == "homogeneous" for p in products], dtype=bool),
             size=size,
             extra_weight=np.asarray([archetype_extra if p.archetype else 1.0 for p in products], dtype=_DTYPE),
             unseen_idf=math.log(1 + count),
             commodity=frozenset(commodity),
             market_users={tok: float(size[members].sum()) for tok, members in lists.items()},
+            market_postings=_by_market(postings, domain_of),
         )
+
+    def postings_in(self, tok: str, domain_row: int) -> np.ndarray | None:
+        """A token's postings within one market (None when no product uses it; empty when none there)."""
+        if tok not in self.postings:
+            return None
+        return self.market_postings.get((tok, domain_row), _NONE)
 
     def weight(self, tok: str, kind_weights) -> float:
         known = self.weights.get(tok)

@@ -211,6 +211,12 @@ class Benchmarks:
         """Rules and reliefs by the profile fact they read: what an edit of that fact re-evaluates."""
         return self._reading
 
+    def moved_by(self, fact: str, code: str) -> frozenset[str]:
+        """The rules and reliefs (ids) whose outcome adding or removing one term of a fact can change:
+        those that test for that term or hold the fact to a set of terms (`*_only`), and the rules it
+        mitigates; every other reader keeps its points."""
+        return self._moved_by.get((fact, code), frozenset()) | self._moved_by_any.get(fact, frozenset())
+
     @property
     def implied(self) -> Mapping[str, tuple[str, ...]]:
         """Family tokens each term implies (see profile_features)."""
@@ -234,6 +240,20 @@ class Benchmarks:
             for fact in item.keys:
                 reading.setdefault(fact, []).append(item)
         object.__setattr__(self, "_reading", MappingProxyType({k: tuple(v) for k, v in reading.items()}))
+        moved: dict[tuple[str, str], set] = {}
+        moved_any: dict[str, set] = {}
+        for item in (*self.rules, *self.reliefs):
+            for condition in (item.when, *getattr(item, "unless", ())):
+                for key, wanted in condition.tests.items():
+                    if key.endswith("_only"):
+                        moved_any.setdefault(key.removesuffix("_only"), set()).add(item.id)
+                    elif isinstance(wanted, frozenset):
+                        for code in wanted:
+                            moved.setdefault((key, code), set()).add(item.id)
+            for control, _ in getattr(item, "mitigated_by", ()):
+                moved.setdefault(("privacy_control", control), set()).add(item.id)
+        object.__setattr__(self, "_moved_by", {k: frozenset(v) for k, v in moved.items()})
+        object.__setattr__(self, "_moved_by_any", {k: frozenset(v) for k, v in moved_any.items()})
 
 
 # The pairings that make a product's combination distinctive (report 1.2.1: technology-scenario-user).

@@ -3,7 +3,7 @@ mitigated by the controls it has. Inherent risk is before controls, residual aft
 
 from dataclasses import replace
 
-from service.benchmarks.models import Benchmarks, Relief, facts
+from service.benchmarks.models import Benchmarks, Edit, Relief, facts
 from service.benchmarks.rule_packs import packs_applied
 from service.profile import FIELD_FACTS, ProductProfile
 from service.scoring.factors import ComplianceResult, RequiredControl, Tally
@@ -39,9 +39,12 @@ def score_compliance(profile: ProductProfile, benchmarks: Benchmarks, out) -> Co
 
 
 def rescore_compliance(edited: ProductProfile, field: str, before: ComplianceResult,
-                       benchmarks: Benchmarks, known_before: dict | None = None) -> ComplianceResult:
+                       benchmarks: Benchmarks, known_before: dict | None = None, edit: Edit | None = None
+                       ) -> ComplianceResult:
     """Re-evaluate only the rules that read the edited field; the rest keep their points.
-    `known_before`: the unedited profile's facts, so only the edited fact is read again."""
+    `known_before`: the unedited profile's facts, so only the edited fact is read again. `edit`, when
+    it adds or removes one term: only the readers that term can move are evaluated (Benchmarks.moved_by);
+    the others put their points back as they were, in the same order, so the sum is the same float."""
     fact = FIELD_FACTS[field]
     readers = benchmarks.reading.get(fact, ())
     if not readers:
@@ -51,10 +54,14 @@ def rescore_compliance(edited: ProductProfile, field: str, before: ComplianceRes
     else:
         value = edited.value(field)
         known = {**known_before, fact: frozenset(value) if isinstance(value, tuple) else value}
+    moved = benchmarks.moved_by(fact, edit.value) if edit is not None and edit.action != "set" else None
     total = before.unbounded
     for item in readers:
-        total -= before.points.get(item.id, 0.0)
-        if isinstance(item, Relief):
+        kept = before.points.get(item.id, 0.0)
+        total -= kept
+        if moved is not None and item.id not in moved:
+            total += kept
+        elif isinstance(item, Relief):
             total += item.points if item.when.holds(known) else 0.0
         elif item.fires(known):
             total += _apply_rule(item, edited, known, benchmarks, Tally())

@@ -1,29 +1,30 @@
 """Differentiation: how far the technology x scenario x segment combination stands apart, counting
-only what hangs together (service/scoring/fit.py): an item unrelated to the product's core earns
+only what hangs together (service/scoring/focus.py): an item unrelated to the product's core earns
 nothing and costs the focus penalty, so an unrelated addition never raises the score (7.1.3).
 
 "Apart" is against the whole market (market.yaml market_model): a pairing its archetypes carry is
 not rare, a commodity technology is no technology here (focus.generic holds them), a vertical
-scenario or partner most products have earns nothing, and look-alikes dilute on a log scale."""
-
-import math
+scenario or partner most products have earns nothing, and look-alikes dilute on a log scale.
+The factors it shares with homogeneity risk are coded once (service/scoring/shared_factors.py)."""
 
 from service.benchmarks.market import MarketSlice
 from service.benchmarks.models import Benchmarks, combination_pairs, pair_variants, token
 from service.profile import ProductProfile
 from service.scoring.factors import term_label, users_of
-from service.scoring.fit import Focus
-from service.scoring.homogeneity import diversified_models, lookalike_params, uncommon_partners, uncommon_verticals
+from service.scoring.focus import Focus
 from service.scoring.neighbours import Neighbourhood
+from service.scoring.shared_factors import (diversified_revenue, lookalike_patterns, neighbour_density, per_term,
+                                            uncommon_partners, uncommon_verticals)
 
 
 def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbourhood, benchmarks: Benchmarks, out,
-                          market: MarketSlice, exclude=frozenset()):
-    """`hood` is the neighbourhood of `focus.coherent`: unrelated items do not set a product apart."""
+                          market: MarketSlice, exclude=frozenset(), pairings: dict | None = None):
+    """`hood` is the neighbourhood of `focus.coherent`: unrelated items do not set a product apart.
+    `pairings`: the rarity of each combination already judged for this market and these left-out
+    products (a report's candidate edits mostly keep the base profile's combination)."""
     weights = benchmarks.weights["differentiation"]
     fitted = benchmarks.fit.scoring
     domain = benchmarks.weights["domains"][profile.domain]
-    vocabulary = benchmarks.vocabulary
     add = lambda key, points, **kw: out.add(key, points, weights[key], **kw)  # noqa: E731
     kept = focus.coherent
     # Generic channels and commodity technology are no technology here (focus.generic holds both). A
@@ -34,26 +35,20 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
     common = lambda kind, codes: all(market.common(token(kind, c)) for c in codes)  # noqa: E731
     standard = common("technology", technologies) and common("scenario", kept.scenarios)
 
-    pairs = combination_pairs(kept, technologies)
+    combination = (technologies, kept.scenarios, kept.target_segments)
+    pairs, rarity = (pairings or {}).get(combination) or _rarity(kept, technologies, benchmarks, market, exclude)
+    if pairings is not None:
+        pairings[combination] = pairs, rarity
     if pairs:
-        seen_at_most = fitted["rare_pairing_seen_at_most"]
-        # Two terms common in the market make the market's standard pairing, however few list it.
-        rarity = [1 / (1 + c) for c, (a, b) in zip(_pair_counts(pairs, benchmarks, exclude), pairs)
-                  if c <= seen_at_most and not (market.common(a) and market.common(b))]
         w = weights["combination_rarity"]
         span = min(1.0, len(pairs) / w["pairs_for_full_weight"])
         add("combination_rarity", w["points"] * sum(rarity) / len(pairs) * span,
             params={"rare": len(rarity), "pairs": len(pairs)})
 
-    w = weights["distinctive_technology"]
-    for code in [c for c in hood.rare_technologies if c in technologies][: w["max_count"]]:
-        add("distinctive_technology", w["points"], params={"label": term_label(benchmarks, "technology", code)},
-            field="tech_stack", value=code, product_ids=users_of(benchmarks, "technology", code))
-    verticals = uncommon_verticals(kept.scenarios, benchmarks, market)
-    for code in verticals[: weights["vertical_scenario"]["max_count"]]:
-        add("vertical_scenario", weights["vertical_scenario"]["points"],
-            params={"label": term_label(benchmarks, "scenario", code)}, field="scenarios", value=code,
-            product_ids=users_of(benchmarks, "scenario", code))
+    per_term("distinctive_technology", weights, [c for c in hood.rare_technologies if c in technologies],
+             "technology", "tech_stack", benchmarks, out, cite_users=True)
+    per_term("vertical_scenario", weights, uncommon_verticals(kept.scenarios, benchmarks, market), "scenario",
+             "scenarios", benchmarks, out, cite_users=True)
     if technologies and kept.scenarios:
         if not standard:
             add("tech_scenario_synergy", weights["tech_scenario_synergy"]["points"])
@@ -65,29 +60,25 @@ def score_differentiation(profile: ProductProfile, focus: Focus, hood: Neighbour
                 value=focus.generic[0], params={"label": _labels(benchmarks, "technology", focus.generic)})
     else:
         add("no_technology", weights["no_technology"]["points"])
-    partners = uncommon_partners(kept.partners, benchmarks, market)
-    for code in partners[: weights["ecosystem_partner"]["max_count"]]:
-        add("ecosystem_partner", weights["ecosystem_partner"]["points"],
-            params={"label": term_label(benchmarks, "partner", code)}, field="partners", value=code,
-            product_ids=users_of(benchmarks, "partner", code))
+    per_term("ecosystem_partner", weights, uncommon_partners(kept.partners, benchmarks, market), "partner",
+             "partners", benchmarks, out, cite_users=True)
     _segments(kept, technologies, benchmarks, add)
 
-    diversified = diversified_models(profile, benchmarks, market)
-    if diversified:
-        add("diversified_revenue", weights["diversified_revenue"]["points"], field="business_model",
-            value=diversified[0], params={"label": term_label(benchmarks, "business_model", diversified[0])})
-    for code in sorted(profile.business_model):
-        term = vocabulary.term("business_model", code)
-        if term.lookalike:
-            add("lookalike_pattern", weights["lookalike_pattern"]["points"], params={"label": (term.en, term.zh)},
-                field="business_model", value=code, figure_ids=[term.lookalike["evidence"]],
-                product_ids=users_of(benchmarks, "business_model", code))
-    if hood.rival_count:
-        w = weights["neighbour_density"]
-        add("neighbour_density", max(w["points_per_tenfold"] * math.log10(1 + hood.density), w["cap"]),
-            params=lambda: lookalike_params(hood), product_ids=hood.rivals)
+    diversified_revenue(weights, profile, benchmarks, market, out)
+    lookalike_patterns(weights, profile, benchmarks, out)
+    neighbour_density(weights, hood, out)
     _focus(focus, benchmarks, out)
     return out.finish(domain["differentiation_base"], weights["bands"])
+
+
+def _rarity(kept: ProductProfile, technologies, benchmarks: Benchmarks, market: MarketSlice, exclude):
+    """The combination's pairings and how rare each rare one is: unseen 1, in one product 0.5. Two
+    terms common in the market make the market's standard pairing, however few list it."""
+    pairs = combination_pairs(kept, technologies)
+    seen_at_most = benchmarks.fit.scoring["rare_pairing_seen_at_most"]
+    rarity = [1 / (1 + c) for c, (a, b) in zip(_pair_counts(pairs, benchmarks, exclude), pairs)
+              if c <= seen_at_most and not (market.common(a) and market.common(b))] if pairs else []
+    return pairs, rarity
 
 
 def _segments(kept: ProductProfile, technologies, benchmarks: Benchmarks, add) -> None:

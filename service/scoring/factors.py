@@ -76,9 +76,9 @@ def band(score: float, bands) -> str:
 
 
 class Explain:
-    """Collects factors with their texts and evidence: the report a caller reads. `params` may be a
-    function giving them, called at once (so it may read a caller's loop variables), so that a
-    Tally (re-scoring a candidate) never builds texts it drops."""
+    """Collects factors with their texts and evidence: the report a caller reads. `params` and
+    `product_ids` may be functions giving them, called at once (so they may read a caller's loop
+    variables), so that a Tally (re-scoring a candidate) never builds texts or evidence it drops."""
 
     explains = True
 
@@ -92,7 +92,8 @@ class Explain:
         if points == 0:
             return
         figures = [*(template.get("evidence", ()) if template else ()), *figure_ids]
-        products = [*(template.get("benchmarks", ()) if template else ()), *product_ids]
+        products = [*(template.get("benchmarks", ()) if template else ()),
+                    *(product_ids() if callable(product_ids) else product_ids)]
         if template:
             params = (params() if callable(params) else params) or {}
             pick = lambda lang: {k: (v[lang] if isinstance(v, tuple) else v) for k, v in params.items()}  # noqa: E731

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from service.benchmarks.models import Benchmarks
 from service.profile import FIELD_KINDS
 from service.scoring.factors import Factor, ScoreResult, term_label
-from service.scoring.fit import Focus
+from service.scoring.focus import Focus
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ terms are visited. Adding a term to a profile lowers the similarity of every pro
 so the recommendations that add a term re-score only the current rivals and the terms' postings."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from service.benchmarks.market import MarketSlice
+from service.benchmarks.index import CatalogIndex
 from service.benchmarks.models import Benchmarks, BenchmarkProduct, profile_features, token, with_families
 from service.profile import SIMILARITY_KINDS, ProductProfile
 
@@ -30,16 +32,28 @@ class Neighbourhood:
     products it stands for, so `lookalikes` and `density` speak of the market, not of the catalog."""
 
     nearest: tuple[Neighbour, ...]
-    rivals: tuple[str, ...]            # ids of the closest same-market products above the threshold
     rival_count: int                    # catalog products and archetypes among the rivals (rows)
-    lookalikes: int                     # the market products those rows stand for
     density: float                      # expected look-alikes: the rivals' look-alike weights x sizes
     effective_rivals: float             # 1/HHI of the rivals' look-alike shares, archetypes by size
     closest_homogeneous: Neighbour | None
     rare_technologies: tuple[str, ...]
     rival_rows: np.ndarray              # every rival, for with_added_terms
+    rival_sims: np.ndarray              # their similarities
     shared_weight: np.ndarray | None    # per catalog row: non-domain term weight shared with the profile
     own_weight: float
+    index: CatalogIndex
+
+    # What only an explanation names, computed when it does: a candidate edit's scores never read them.
+    @cached_property
+    def rivals(self) -> tuple[str, ...]:
+        """Ids of the closest same-market products above the threshold (up to five)."""
+        top_rows, _ = _ranked(self.rival_rows, self.rival_sims, self.index, 5)
+        return tuple(self.index.ids[r] for r in top_rows)
+
+    @cached_property
+    def lookalikes(self) -> int:
+        """The market products the rival rows stand for."""
+        return int(self.index.size[self.rival_rows].sum())
 
 
 def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice,
@@ -47,8 +61,8 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
     """Nearest products over the whole catalog; rivals (density, 1/HHI) within the market slice."""
     features = profile_features(profile, benchmarks.implied)
     own = _own_weight(features, benchmarks)
-    shared = _shared_weights(features, profile.domain, benchmarks)
-    rows = _EMPTY_ROWS if shared is None else _without(np.flatnonzero(shared), exclude, benchmarks.index)
+    shared, rows = _shared_weights(features, profile.domain, benchmarks)
+    rows = _without(rows, exclude, benchmarks.index)
     similarity = _similarity(rows, _with_domain(rows, shared, profile.domain, benchmarks), own, benchmarks)
     nearest = ()
     if with_nearest:
@@ -59,7 +73,8 @@ def neighbourhood(profile: ProductProfile, benchmarks: Benchmarks, market: Marke
                                   tuple(sorted(features & profile_features(benchmarks.products[r].profile,
                                                                            benchmarks.implied))))
                         for r, s in zip(top_rows, top_sims))
-    return _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude)
+    rare = tuple(sorted(c for c in profile.tech_stack if _rare_technology(c, benchmarks, market, exclude)))
+    return _summarise(profile, rows, similarity, own, shared, nearest, rare, benchmarks)
 
 
 def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, benchmarks: Benchmarks,
@@ -76,10 +91,9 @@ def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, be
     added = [sorted(with_families((token(kind, code),), benchmarks.implied) - current) for _, kind, code in additions]
     members = {}
     for tok in sorted({t for tokens in added for t in tokens}):
-        users = index.postings.get(tok)
+        users = index.postings_in(tok, market_row)
         if users is not None:
-            users = _without(users, exclude, index)
-            members[tok] = users[index.domain_of[users] == market_row]
+            members[tok] = _without(users, exclude, index)
     # The touched rows in catalog order and each one's column, through catalog-wide scratch arrays:
     # at 100k products a token's postings run to thousands, where sorting their union costs more.
     marked = np.zeros(len(index.ids), dtype=bool)
@@ -92,7 +106,7 @@ def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, be
     base = _with_domain(rows, hood.shared_weight, profile.domain, benchmarks)
     rivals = column[hood.rival_rows]
     found = []
-    for (edited, _, _), tokens in zip(additions, added):
+    for (edited, kind, code), tokens in zip(additions, added):
         gained = np.zeros(rows.size)
         counted = np.zeros(rows.size, dtype=bool)
         counted[rivals] = True
@@ -104,7 +118,11 @@ def with_added_terms(hood: Neighbourhood, profile: ProductProfile, additions, be
         own = hood.own_weight + _own_weight(tokens, benchmarks)
         mine = np.flatnonzero(counted)
         similarity = _similarity(rows[mine], base[mine] + gained[mine], own, benchmarks)
-        found.append(_summarise(edited, rows[mine], similarity, own, None, (), benchmarks, market, exclude))
+        # Whether a technology is rare is the technology's own matter: the added one joins the profile's.
+        rare = hood.rare_technologies
+        if kind == "technology" and _rare_technology(code, benchmarks, market, exclude):
+            rare = tuple(sorted((*rare, code)))
+        found.append(_summarise(edited, rows[mine], similarity, own, None, (), rare, benchmarks))
     return found
 
 
@@ -112,7 +130,19 @@ def _terms(profile: ProductProfile):
     return ((kind, code) for kind in SIMILARITY_KINDS for code in profile.terms(kind))
 
 
-def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, market, exclude) -> Neighbourhood:
+def _rare_technology(code: str, benchmarks: Benchmarks, market: MarketSlice, exclude) -> bool:
+    """A technology neither commodity nor common in this market, used by few of its products and by
+    less than the common share of the whole market: mainstream anywhere is mainstream here (a
+    technology hundreds of products carry in another market, AI risk control in credit, can be
+    bought by any rival in this one)."""
+    tok = token("technology", code)
+    most = benchmarks.weights["homogeneity"]["distinctive_technology"]["max_rivals_using"]
+    mainstream = benchmarks.market.common_share * sum(benchmarks.market.products.values())
+    return (code not in benchmarks.market.commodity and not market.common(tok)
+            and market.users(tok, benchmarks, exclude) <= most and benchmarks.index.market_users.get(tok, 0) < mainstream)
+
+
+def _summarise(profile, rows, similarity, own, shared, nearest, rare, benchmarks) -> Neighbourhood:
     index = benchmarks.index
     threshold = benchmarks.weights["similarity"]["neighbour_threshold"]
     in_market = (index.domain_of[rows] == _domain_row(profile.domain, index)) & (similarity >= threshold)
@@ -128,29 +158,18 @@ def _summarise(profile, rows, similarity, own, shared, nearest, benchmarks, mark
     if homogeneous.any():
         [row], [sim] = _ranked(rival_rows[homogeneous], rival_sims[homogeneous], index, 1)
         closest = Neighbour(benchmarks.products[row], float(sim))
-    top_rows, _ = _ranked(rival_rows, rival_sims, index, 5)
-    most = benchmarks.weights["homogeneity"]["distinctive_technology"]["max_rivals_using"]
-    commodity = benchmarks.market.commodity
-    # Mainstream anywhere is mainstream here: a technology hundreds of products carry in another
-    # market (AI risk control in credit) can be bought by any rival in this one.
-    mainstream = benchmarks.market.common_share * sum(benchmarks.market.products.values())
     return Neighbourhood(
         nearest=nearest,
-        rivals=tuple(index.ids[r] for r in top_rows),
         rival_count=int(rival_rows.size),
-        lookalikes=int(sizes.sum()),
         density=round(total, _ROUND),
         effective_rivals=round(total * total / squares, 2) if squares else 0.0,
         closest_homogeneous=closest,
-        rare_technologies=tuple(sorted(
-            code for code in profile.tech_stack
-            if code not in commodity and not market.common(token("technology", code))
-            and market.users(token("technology", code), benchmarks, exclude) <= most
-            and index.market_users.get(token("technology", code), 0) < mainstream
-        )),
+        rare_technologies=rare,
         rival_rows=rival_rows,
+        rival_sims=rival_sims,
         shared_weight=shared,
         own_weight=own,
+        index=index,
     )
 
 
@@ -164,16 +183,21 @@ def _own_weight(features, benchmarks: Benchmarks) -> float:
 
 
 def _shared_weights(features, domain: str, benchmarks: Benchmarks):
-    """Per catalog row, the weight of the non-domain terms it shares with the profile (None if none)."""
+    """Per catalog row, the weight of the non-domain terms it shares with the profile (None if none),
+    and the rows that share some: those a term of positive weight reaches (a commodity weighs
+    nothing), found through a mask, which is several times cheaper to scan than the weights."""
     index = benchmarks.index
     domain_token = token("domain", domain)
     shared = [t for t in features if t != domain_token and t in index.postings]
     if not shared:
-        return None
+        return None, _EMPTY_ROWS
     weights = np.zeros(len(index.ids))
+    reached = np.zeros(len(index.ids), dtype=bool)
     for t in shared:
         weights[index.postings[t]] += index.weights[t]
-    return weights
+        if index.weights[t] > 0:
+            reached[index.postings[t]] = True
+    return weights, np.flatnonzero(reached)
 
 
 def _with_domain(rows, shared, domain: str, benchmarks: Benchmarks):

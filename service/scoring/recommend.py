@@ -4,7 +4,7 @@ Fix before grow: a missing mandatory control (licence, certification, cross-bord
 line (fit.yaml red_lines: contact lists, disguised instalments, rates above the red line) comes first,
 ranked by its effect on the uncapped scores, so that a fix shows its gain on a risk held at 100.
 Everything else follows by measured gain: other compliance fixes and controls, look-alike practices to
-drop, and additions that fit the product's core (service/scoring/fit.py), never an unrelated one. At
+drop, and additions that fit the product's core (service/scoring/focus.py), never an unrelated one. At
 most `max_per_field` non-fix moves per field keep the list varied. Each move reads as an action in
 both languages (fit.yaml actions), carries its Blue Ocean ERRC label and says why it fits: the report
 case that made the move, with its figures, or the rule and the fine behind a fix."""
@@ -12,6 +12,7 @@ case that made the move, with its figures, or the rule and the fine behind a fix
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import islice
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from service.benchmarks.fit import Cited
 from service.benchmarks.models import Benchmarks, Edit, Figure, facts, token
 from service.profile import FIELD_KINDS, ProductProfile
 from service.scoring.factors import ComplianceResult, term_label
-from service.scoring.fit import Focus, closest_core, coherent_candidates
+from service.scoring.focus import Focus, closest_core, coherent_candidates
 
 PRACTICES_FIELD = "compliance.practices"
 
@@ -196,10 +197,10 @@ def _additions(profile: ProductProfile, focus: Focus, benchmarks: Benchmarks):
         limit = benchmarks.weights["recommendations"][limit_key] if limit_key else settings["candidates_per_field"]
         fitting = coherent_candidates(focus, profile, kind, benchmarks)
         if kind == "scenario":  # a scenario of another domain is no advice for this product
-            fitting = [(c, f) for c, f in fitting if _in_domain(benchmarks, c, profile.domain)]
+            fitting = ((c, f) for c, f in fitting if _in_domain(benchmarks, c, profile.domain))
         if kind == "business_model":
-            fitting = [(c, f) for c, f in fitting if c in diversified]
-        for code, fit in fitting[:limit]:
+            fitting = ((c, f) for c, f in fitting if c in diversified)
+        for code, fit in islice(fitting, limit):
             yield _Candidate(Edit("add", field, code), "improve", False,
                              partial(_why_fits, focus, kind, code, benchmarks), round(fit, 2))
 

@@ -8,7 +8,7 @@ from service.profile import TERM_FIELDS, ProductProfile
 from service.scoring.compliance import rescore_compliance, score_compliance
 from service.scoring.differentiation import score_differentiation
 from service.scoring.factors import ComplianceResult, Explain, HomogeneityResult, ScoreResult, Tally
-from service.scoring.fit import Focus, analyse
+from service.scoring.focus import Focus, analyse
 from service.scoring.homogeneity import score_homogeneity
 from service.scoring.interactions import Interaction, flag
 from service.scoring.neighbours import Neighbourhood, neighbourhood, with_added_terms
@@ -58,14 +58,16 @@ def score(profile: ProductProfile, benchmarks: Benchmarks, market: MarketSlice |
     hood = neighbourhood(profile, benchmarks, market, exclude)
     focus = analyse(profile, benchmarks, exclude)
     focused = _focused_hood(focus, hood, benchmarks, market, exclude)
-    differentiation = score_differentiation(profile, focus, focused, benchmarks, Explain(benchmarks), market, exclude)
+    pairings = {}
+    differentiation = score_differentiation(profile, focus, focused, benchmarks, Explain(benchmarks), market, exclude,
+                                            pairings)
     homogeneity = score_homogeneity(profile, hood, benchmarks, Explain(benchmarks), market)
     compliance = score_compliance(profile, benchmarks, Explain(benchmarks))
     differentiation, compliance, interactions = flag(focus, differentiation, compliance, benchmarks)
     advice = Advice((), None)
     if with_recommendations:
         baseline = _Baseline(profile, hood, focus, focused, (differentiation, homogeneity, compliance), facts(profile),
-                             benchmarks, market, exclude)
+                             benchmarks, market, exclude, pairings)
         advice = recommend(profile, focus, benchmarks, market, baseline.scores, baseline.measure)
     return ScoreReport(
         profile=profile,
@@ -108,6 +110,7 @@ class _Baseline:
     benchmarks: Benchmarks
     market: MarketSlice
     exclude: frozenset
+    pairings: dict          # combinations judged so far (score_differentiation)
 
     def measure(self, edits: list[Edit], fitting: list[bool]) -> list[tuple | None]:
         """Each edit's scores (numbers only), computing only what the edit touches: the
@@ -130,7 +133,7 @@ class _Baseline:
             if i in dropped:
                 results.append(None)
                 continue
-            risk = rescore_compliance(p, edit.field, compliance, self.benchmarks, self.known)
+            risk = rescore_compliance(p, edit.field, compliance, self.benchmarks, self.known, edit)
             if _compliance_only(edit):
                 results.append((differentiation, homogeneity, risk))
                 continue
@@ -138,7 +141,8 @@ class _Baseline:
                                   score_homogeneity(p, hoods[i], self.benchmarks, Tally(), self.market))
             hood = focused[i] if i in focused else _focused_hood(focus, hoods.get(i, self.hood), self.benchmarks,
                                                                  self.market, self.exclude)
-            results.append((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.market, self.exclude),
+            results.append((score_differentiation(p, focus, hood, self.benchmarks, Tally(), self.market, self.exclude,
+                                                  self.pairings),
                             edited_homogeneity, risk))
         return results
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from service.benchmarks.models import Benchmarks, token
 from service.profile import ProductProfile
-from service.scoring.fit import Focus, analyse, fit_with_core
+from service.scoring.focus import Focus, analyse, fit_with_core
 
 _AXES = ("technology", "scenario", "segment")
 

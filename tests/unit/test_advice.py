@@ -17,7 +17,7 @@ from service.benchmarks.fit import ERRC
 from service.benchmarks.loader import DATA_DIR, FILES, build_benchmarks, load_benchmarks
 from service.profile import PROFILE_FIELDS, Compliance, ProductProfile
 from service.scoring import score
-from service.scoring.fit import analyse
+from service.scoring.focus import analyse
 from service.scoring.recommend import apply_edit
 
 BENCHMARKS = load_benchmarks()

@@ -13,7 +13,7 @@ from service.benchmarks.loader import DATA_DIR, FILES, build_benchmarks, load_be
 from service.errors import BenchmarkDataError
 from service.profile import Compliance, ProductProfile
 from service.scoring import score
-from service.scoring.fit import analyse, fit_with_core
+from service.scoring.focus import analyse, fit_with_core
 from service.scoring.white_space import white_space
 
 BENCHMARKS = load_benchmarks()

@@ -14,6 +14,7 @@ anything together.
 Unrelated items are what differentiation leaves out and the focus factor names; the core is what a
 recommended addition must fit (together with the domain)."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -192,19 +193,21 @@ def closest_core(focus: Focus, tok: str, benchmarks: Benchmarks) -> tuple[str, .
     return tuple(t for t, v in zip(core, row) if v == row.max() and v > 0)
 
 
-def coherent_candidates(focus: Focus, profile: ProductProfile, kind: str, benchmarks: Benchmarks) -> list[tuple[str, float]]:
+def coherent_candidates(focus: Focus, profile: ProductProfile, kind: str, benchmarks: Benchmarks
+                        ) -> Iterator[tuple[str, float]]:
     """Terms of one kind the profile lacks that fit both its core and its domain, best fit first
     (ties: code): a move must suit what the product serves and the business it is in; a new scenario
     must also suit the customers the product names (a student lender is no mother-and-baby shop, even
     though education follows childcare on a family's journey). A term above or
     below one the profile has is no new move (UBI for a motor insurer), and each family offers its
-    best-fitting member only, so the list stays varied. Generic channels are never offered."""
+    best-fitting member only, so the list stays varied. Generic channels are never offered. Lazy:
+    a caller takes the first few, and only those are checked against the profile's families."""
     fit = benchmarks.fit
     vocabulary = benchmarks.vocabulary
     core = core_for(focus, kind)
     rows = fit.by_kind[kind]
     if not core or not rows.size:
-        return []
+        return
     fits = focus.matrix[np.ix_(rows, [fit.position[t] for t in core])].max(axis=1)
     segments = [fit.position[t] for t in focus.core if t.startswith("segment:")]
     if kind == "scenario" and segments:
@@ -214,17 +217,13 @@ def coherent_candidates(focus: Focus, profile: ProductProfile, kind: str, benchm
     keep = fits >= focus.threshold
     have = set(profile.terms(kind))
     lineage = have.union(*(vocabulary.ancestors(kind, code) for code in have))
-    found = []
-    for row, value in zip(rows[keep], fits[keep]):
-        tok = fit.tokens[row]
-        code = tok.split(":", 1)[1]
-        if tok not in fit.generic and code not in lineage and not have & set(vocabulary.ancestors(kind, code)):
-            found.append((code, float(value)))
-    found.sort(key=lambda item: (-item[1], item[0]))
-    families, best = set(), []
-    for code, value in found:
+    ranked = sorted((-float(value), fit.tokens[row].split(":", 1)[1], fit.tokens[row])
+                    for row, value in zip(rows[keep], fits[keep]))
+    families = set()
+    for value, code, tok in ranked:
+        if tok in fit.generic or code in lineage or have & set(vocabulary.ancestors(kind, code)):
+            continue
         family = vocabulary.family(kind, code)
         if family not in families:
             families.add(family)
-            best.append((code, value))
-    return best
+            yield code, -value
