@@ -45,9 +45,17 @@ def report(title: str, rows: list[dict]) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port: the first free one of BENCH_PORTS ("8600-8699") when set, so that runs
+    sharing a machine keep to their own range; else one the system picks."""
+    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 def worker_rss_mb(master: int) -> list[float]:

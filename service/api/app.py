@@ -10,6 +10,7 @@ from flask import Flask, g, request
 from flask_limiter import HeaderNames, Limiter
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
 
 from service.benchmarks.catalogs import CatalogRegistry
 from service.benchmarks.loader import build_benchmarks, load_report_data
@@ -199,7 +200,15 @@ def _require_json_body():
     # Werkzeug stops reading at max_content_length without a word, so one byte more than the limit is
     # asked for: getting it means the body is too large, and no more than that is ever held.
     request.max_content_length = limit + 1
-    body = request.get_data(cache=True)
+    try:
+        body = request.get_data(cache=True)
+    except (ServiceError, HTTPException):
+        raise
+    except Exception as exc:    # noqa: BLE001 - what the server's input stream raises is about the bytes sent
+        # The server (gunicorn) decodes chunked framing while the body is read: a bad chunk size or a
+        # missing terminator surfaces here as its own parse error, which is the client's, not ours.
+        raise BadRequest("The body's framing could not be read (Transfer-Encoding: chunked with a malformed "
+                         f"chunk: {exc.__class__.__name__}): send well-formed chunks, or a Content-Length.") from None
     if len(body) > limit:
         raise PayloadTooLarge(f"The body sent (chunked) is larger than this endpoint takes, {limit} bytes: "
                               "send fewer items or split it.")

@@ -7,7 +7,8 @@ from service.api.security import requires
 from service.api.context import services
 from service.api.errors import service_problem_body, validation_errors
 from service.api.examples import BATCH_EXAMPLES, PROFILE_EXAMPLES
-from service.api.routes import ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, problems, strict_handling
+from service.api.routes import (ApiBlueprint, ACCESS_PROBLEMS, BODY_PROBLEMS, items_apart, problems, strict_handling,
+                                unreadable)
 from service.api.schemas import BatchInSchema, BatchOutSchema, ProfileInSchema, ScoreQuerySchema, ScoreResponseSchema
 from service.errors import InvalidInput, PayloadTooLarge, ServiceError
 
@@ -45,6 +46,7 @@ def post_score(profile, query):
 @blp.arguments(ScoreQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, BatchOutSchema)
 @problems(blp, *BODY_PROBLEMS, *ACCESS_PROBLEMS)
+@items_apart("items")
 def post_batch(batch, query):
     """Score up to 1,000 profiles in one request.
 
@@ -61,6 +63,10 @@ def post_batch(batch, query):
     for index, item in enumerate(items):
         instance = f"{request.path}#/items/{index}"
         try:
+            errors = list(unreadable(item))
+            if errors:
+                raise InvalidInput(f"{len(errors)} value(s) cannot be read: fix them and send again; see errors.",
+                                   errors)
             result, _ = answer(context, schema.load(item), query)
             results.append({"index": index, "status": 200, "result": result, "error": None})
         except ValidationError as exc:
