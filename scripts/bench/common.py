@@ -14,7 +14,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 # Benchmarks drive thousands of requests from one address: rate limits are not what they measure.
-UNLIMITED = {"DIFFSCORE_RATE_LIMIT": "1000000 per minute", "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
+UNLIMITED = {"DIFFSCORE_RATE_LIMIT": "1000000 per minute", "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute",
+             "DIFFSCORE_WORKER_BUDGET": "1000000 per minute", "DIFFSCORE_ADDRESS_WORKER_BUDGET": "1000000 per minute"}
 
 
 def measure(function, seconds: float = 2.0, warmup: int = 20) -> dict:

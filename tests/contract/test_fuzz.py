@@ -19,7 +19,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 # invalid as a wrong type, and the service refuses it before validating it; so is a catalog
 # overwrite whose If-Match names no current version (412), refused before its body is read.
 REJECTIONS = [*NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, "412", "413", "414", "431"]
-schema = schemathesis.openapi.from_wsgi("/openapi.json", create_app(Settings()), config=SchemathesisConfig.from_dict(
+schema = schemathesis.openapi.from_wsgi("/openapi.json", create_app(Settings(worker_budget="1000000 per minute")), config=SchemathesisConfig.from_dict(
     {"checks": {"negative_data_rejection": {"expected-statuses": REJECTIONS}}}))
 
 # One check assumes the schema is the whole validation, which it deliberately is not here: a

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import request
+from flask import g, request
 
 from service.api.security import requires, tenant
 from service.api.conditional import conditional
@@ -56,6 +56,7 @@ def put_catalog(catalog, name):
     if not _NAME.fullmatch(name):      # fullmatch: `$` would let "acme\n" through
         raise InvalidInput("Catalog names are 1-64 lowercase letters, digits, '-' or '_'.",
                            [FieldError("name", "invalid catalog name", name, "[a-z0-9][a-z0-9_-]{0,63}")])
+    g.items = len(catalog["products"])     # its worker-time allowance is per product (service/api/quota.py)
     sent = request.if_match if "If-Match" in request.headers else None
     # Strong tags only: If-Match compares strongly (RFC 9110), so a weak or empty tag never matches.
     if_match = None if sent is None else ("*",) if sent.star_tag else tuple(sorted(filter(None, sent.as_set())))
