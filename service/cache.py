@@ -18,6 +18,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Callable
 
+import orjson
 import pybreaker
 import redis
 from redis.backoff import NoBackoff
@@ -228,10 +229,11 @@ class RedisCache(LookupCache):
             raw = self._link.call(self._link.client.get, key)
             if raw is not None:
                 source = REDIS
-                return json.loads(raw)
+                return orjson.loads(raw)
             value = compute()
-            self._link.call(self._link.client.set, key, json.dumps(value, sort_keys=True, ensure_ascii=False),
-                            ex=self._ttl)
+            # orjson: the same JSON (keys sorted), several times faster for answers of 10-30 KB.
+            encoded = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+            self._link.call(self._link.client.set, key, encoded, ex=self._ttl)
             return value
 
         value, front_source = self._front.get_or_compute(key, load)

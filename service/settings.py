@@ -64,9 +64,9 @@ class Settings:
     # allowed this much per item.
     budget_free_ms: float = 20.0
     # What a client (a key, or an address without keys) may be charged: 3 s a minute is 5% of one
-    # worker, so two such clients cannot keep both sync workers from others; at most 0.25 s at once.
+    # worker, so two such clients cannot keep both sync workers from others; at most 0.1 s at once.
     worker_budget: str = "3 per minute"
-    budget_burst_seconds: float = 0.25
+    budget_burst_seconds: float = 0.1
     # The same for all keys behind one address (four clients' worth: a shared NAT is not one client).
     address_worker_budget: str = "12 per minute"
     # Browser origins allowed to call the API (CORS), e.g. "https://planner.example.com,http://localhost:3000";

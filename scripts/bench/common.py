@@ -70,13 +70,15 @@ def worker_rss_mb(master: int) -> list[float]:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str = "service.wsgi:app", workers: int | None = None, **env):
+def gunicorn(app: str = "service.wsgi:app", workers: int | None = None, cpu: int | None = None, **env):
     """gunicorn with the production config on loopback; yields (base URL, process) once every
-    worker is up, and stops it afterwards."""
+    worker is up, and stops it afterwards. `cpu`: the one CPU it (and its workers) may run on."""
     port = free_port()
     environment = {**os.environ, **UNLIMITED, "BIND": f"127.0.0.1:{port}", **env}
     expected = workers or int(environment.get("WEB_CONCURRENCY", os.cpu_count() or 1))
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
+    if cpu is not None:
+        command = ["taskset", "-c", str(cpu), *command]
     server = subprocess.Popen(command, cwd=ROOT, env=environment,  # nosec B603
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
