@@ -27,6 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 from tqdm import tqdm
@@ -37,6 +38,8 @@ from scripts.batch_io import FINAL_STATUSES, InputError, OutputFile, Row, read_r
 DEFAULT_URL = "http://127.0.0.1:8000"
 # Readings a row is not flagged for (see docs/vocabulary.md for all of them).
 EXACT_READINGS = ("exact", "synonym", "family")
+# The answer's parts (?fields=) that a record is made of; recommendations unless --no-recommendations.
+RECORD_SECTIONS = ("scores", "coverage", "interpretation")
 
 
 def parse_args(argv):
@@ -54,6 +57,11 @@ def parse_args(argv):
     parser.add_argument("--concurrency", type=int, default=4, help="batch requests in flight (default 4)")
     parser.add_argument("--retries", type=int, default=8, help="retries per request on 429/5xx/connection errors")
     parser.add_argument("--timeout", type=float, default=120, help="read timeout per request, seconds")
+    parser.add_argument("--catalog", default=None,
+                        help="score against this catalog: 'report' (default), a registered NAME, or NAME+report")
+    parser.add_argument("--no-recommendations", action="store_true",
+                        help="leave top_recommendation empty: the service measures no candidate edit, several "
+                             "times faster (a whole market's first pass)")
     parser.add_argument("--strict", action="store_true",
                         help="reject rows with words that are not exact or synonym matches (default: score and flag)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar (for cron)")
@@ -68,9 +76,14 @@ class Client:
 
     Scoring is deterministic, so POSTs are retried like GETs, honouring Retry-After."""
 
-    def __init__(self, base_url: str, api_key: str | None, retries: int, timeout: float, strict: bool = False):
+    def __init__(self, base_url: str, api_key: str | None, retries: int, timeout: float, strict: bool = False,
+                 recommendations: bool = True, catalog: str | None = None):
         self.base_url = base_url.rstrip("/")
-        self._params = {"strict": "true"} if strict else {}
+        # Only the parts of the answer a record is made of: the rest (nearest products, interactions,
+        # the profile read back) costs the service its dumping and the client its decoding.
+        sections = RECORD_SECTIONS + (("recommendations",) if recommendations else ())
+        self._params = {"fields": ",".join(sections), **({"strict": "true"} if strict else {}),
+                        **({"catalog": catalog} if catalog else {})}
         self.timeout = (3.05, timeout)
         self._retry = Retry(total=retries, connect=retries, read=retries, status=retries,
                             backoff_factor=0.5, backoff_max=10, status_forcelist=(429, 500, 502, 503, 504),
@@ -98,13 +111,14 @@ class Client:
         """One record per row; a request that still fails after retries marks its rows 'failed'."""
         try:
             response = self.session().post(f"{self.base_url}/v1/scores/batch", params=self._params,
-                                           json={"items": [r.profile for r in rows]}, timeout=self.timeout)
+                                           data=orjson.dumps({"items": [r.profile for r in rows]}),
+                                           headers={"Content-Type": "application/json"}, timeout=self.timeout)
         except requests.RequestException as exc:
             return [failed(r, f"request failed after retries: {exc.__class__.__name__}") for r in rows]
         if response.status_code != 200:
             return [failed(r, f"batch request answered {response.status_code}: {_detail(response)}", response.status_code)
                     for r in rows]
-        return [record(row, item) for row, item in zip(rows, response.json()["results"])]
+        return [record(row, item) for row, item in zip(rows, orjson.loads(response.content)["results"])]
 
     def get(self, path: str, **params) -> dict:
         response = self.session().get(f"{self.base_url}{path}", params=params, timeout=self.timeout)
@@ -136,7 +150,7 @@ def record(row: Row, item: dict) -> dict:
     result = item["result"]
     principal = [f for name in ("differentiation", "homogeneity_risk", "compliance_risk")
                  for f in result[name]["factors"] if f["principal"]]
-    top = result["recommendations"][0] if result["recommendations"] else None
+    top = result["recommendations"][0] if result.get("recommendations") else None
     return {
         **base, "status": "scored", "error": "",
         "differentiation": result["differentiation"]["score"],
@@ -180,7 +194,8 @@ def run(args) -> int:
             results[row.number] = invalid(row)
     todo = [row for row in rows if results[row.number] is None]
     output.rewrite([results[r.number] for r in rows if results[r.number] is not None])
-    client = Client(args.base_url, args.api_key, args.retries, args.timeout, args.strict)
+    client = Client(args.base_url, args.api_key, args.retries, args.timeout, args.strict,
+                    not args.no_recommendations, args.catalog)
     if todo and not client.healthy():
         print(f"diffscore-batch: the service at {args.base_url} does not answer /healthz", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ breaker, so an outage costs a request at most one timeout. A cache never fails a
 logged and counted, then the value is computed); a store that cannot keep a value says so.
 """
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -17,6 +18,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Callable
 
+import orjson
 import pybreaker
 import redis
 from redis.backoff import NoBackoff
@@ -53,6 +55,16 @@ class CatalogStore(ABC):
     @abstractmethod
     def fetch(self, key: str) -> dict | None:
         """A stored value, or None (absent, or the store is away)."""
+
+    @abstractmethod
+    def swap(self, key: str, expected: dict | None, value: dict) -> bool | None:
+        """Keeps `value` under `key` only if what is there now is `expected` (None: nothing), as one
+        atomic step: of two writers that saw the same value, one wins. False when the value had
+        moved; None when the store is away."""
+
+    @abstractmethod
+    def discard(self, key: str) -> None:
+        """Removes a value (nothing when it is not there or the store is away)."""
 
     @abstractmethod
     def add_member(self, key: str, member: str) -> bool:
@@ -130,6 +142,31 @@ class LocalStore(CatalogStore):
         path = self._path(key)
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
+    def swap(self, key, expected, value):
+        if self._shared is None:
+            with self._lock:
+                if self._stored.get(key) != expected:
+                    return False
+                self._stored[key] = value
+            return True
+        self._shared.mkdir(parents=True, exist_ok=True)
+        # Workers of one machine share the directory: one lock file orders their compare-and-set.
+        with open(self._shared / "swap.lock", "a") as lock, self._lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if self.fetch(key) != expected:
+                    return False
+                return self.store(key, value)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def discard(self, key):
+        if self._shared is None:
+            with self._lock:
+                self._stored.pop(key, None)
+            return
+        self._path(key).unlink(missing_ok=True)
+
     def add_member(self, key, member):
         if self._shared is None:
             with self._lock:
@@ -192,10 +229,11 @@ class RedisCache(LookupCache):
             raw = self._link.call(self._link.client.get, key)
             if raw is not None:
                 source = REDIS
-                return json.loads(raw)
+                return orjson.loads(raw)
             value = compute()
-            self._link.call(self._link.client.set, key, json.dumps(value, sort_keys=True, ensure_ascii=False),
-                            ex=self._ttl)
+            # orjson: the same JSON (keys sorted), several times faster for answers of 10-30 KB.
+            encoded = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+            self._link.call(self._link.client.set, key, encoded, ex=self._ttl)
             return value
 
         value, front_source = self._front.get_or_compute(key, load)
@@ -209,26 +247,72 @@ class RedisCache(LookupCache):
 
 class RedisStore(CatalogStore):
     """Catalogs in Redis as chunks under a manifest, so no single call outlasts the short timeout;
-    the manifest is written last and names a content hash, so a reader never sees half a catalog."""
+    the manifest is written last and names a content hash, so a reader never sees half a catalog.
+    A swap compares the manifest's hash with the expected value's in a script, so it is atomic on
+    one key (a cluster included)."""
+
+    # KEYS[1] the manifest; ARGV[1] the expected content hash ('' for none), ARGV[2] the new manifest.
+    _SWAP = """
+    local current = redis.call('GET', KEYS[1])
+    if ARGV[1] == '' then
+      if current then return 0 end
+    elseif not current or cjson.decode(current)['digest'] ~= ARGV[1] then
+      return 0
+    end
+    redis.call('SET', KEYS[1], ARGV[2])
+    return 1
+    """
 
     def __init__(self, link: RedisLink):
         self._link = link
+        self._swap = link.client.register_script(self._SWAP)
 
     def store(self, key, value):
-        data = json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
-        digest = hashlib.sha256(data).hexdigest()[:16]
+        manifest = self._chunks(key, value)
+        if manifest is None:
+            return False
+        old = self._link.call(self._link.client.get, key)
+        if self._link.call(self._link.client.set, key, json.dumps(manifest)) is not True:
+            return False
+        self._drop_old(key, old, manifest)
+        return True
+
+    def swap(self, key, expected, value):
+        manifest = self._chunks(key, value)
+        if manifest is None:
+            return None
+        old = self._link.call(self._link.client.get, key)
+        done = self._link.call(self._swap, keys=[key],
+                               args=["" if expected is None else _digest(expected), json.dumps(manifest)])
+        if done is None:
+            return None
+        if done:
+            self._drop_old(key, old, manifest)
+            return True
+        winner = self._link.call(self._link.client.get, key)
+        if winner is None or json.loads(winner)["digest"] != manifest["digest"]:
+            self._drop_old(key, json.dumps(manifest), {"digest": ""})      # the loser's chunks, unless the same
+        return False
+
+    def discard(self, key):
+        old = self._link.call(self._link.client.get, key)
+        if old is not None and self._link.call(self._link.client.delete, key) is not None:
+            self._drop_old(key, old, {"digest": ""})
+
+    def _chunks(self, key: str, value: dict) -> dict | None:
+        """Writes a value's chunks under its content hash (not yet visible); its manifest, or None."""
+        data = _encoded(value)
+        digest = _digest(value)
         chunks = [data[i:i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES)] or [b""]
         for number, chunk in enumerate(chunks):
             if self._link.call(self._link.client.set, f"{key}:{digest}:{number}", chunk) is not True:
-                return False
-        old = self._link.call(self._link.client.get, key)
-        manifest = json.dumps({"digest": digest, "chunks": len(chunks)})
-        if self._link.call(self._link.client.set, key, manifest) is not True:
-            return False
-        if old is not None and json.loads(old)["digest"] != digest:
+                return None
+        return {"digest": digest, "chunks": len(chunks)}
+
+    def _drop_old(self, key: str, old: bytes | str | None, manifest: dict) -> None:
+        if old is not None and json.loads(old)["digest"] != manifest["digest"]:
             old = json.loads(old)
             self._link.call(self._link.client.delete, *(f"{key}:{old['digest']}:{n}" for n in range(old["chunks"])))
-        return True
 
     def fetch(self, key):
         raw = self._link.call(self._link.client.get, key)
@@ -265,9 +349,17 @@ class RedisStore(CatalogStore):
         return True
 
 
+def _encoded(value: dict) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
+
+
+def _digest(value: dict) -> str:
+    return hashlib.sha256(_encoded(value)).hexdigest()[:16]
+
+
 def redis_client(url: str, timeout: float):
     """A client for any REDIS_URL form: those redis-py parses (redis://, rediss://, unix://) and the
-    Sentinel and Cluster forms Flask-Limiter also reads:
+    Sentinel and Cluster forms (those Flask-Limiter reads too):
     redis+sentinel://[:password@]host:port[,host:port]/service_name[/db] and
     redis+cluster://[:password@]host:port[,host:port]. No retries: a call costs at most one timeout."""
     options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}

@@ -2,11 +2,12 @@
 
 No Flask here: gunicorn's master imports this before any worker exists. Every line carries `time`
 as ISO 8601 in UTC with its offset ("2026-01-02T03:04:05.678901+00:00"), so lines from instances in
-different time zones sort and compare as they are."""
+different time zones sort and compare as they are. Encoded by orjson (the library's own orjson
+formatter): half the cost of its standard one, paid on every request."""
 
 import logging
 
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter as JsonFormatter
 
 FORMAT = {"fmt": "%(levelname)s %(name)s %(message)s", "rename_fields": {"levelname": "level"}, "timestamp": "time"}
 

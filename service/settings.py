@@ -58,6 +58,17 @@ class Settings:
     # window ends, so keys cannot be guessed at request speed.
     wrong_key_limit: str = "20 per minute"
     batch_rate_limit: str = "600 per minute"
+    # Worker time (CPU) a request may take without charge: an ordinary full report takes 3-8 ms, 13 ms
+    # at the slowest at 100k products (docs/performance.md). A request that takes more is charged all
+    # it took (the costliest valid bodies take 30-150 ms, scripts/bench/worst_cases.py); a batch is
+    # allowed this much per item.
+    budget_free_ms: float = 20.0
+    # What a client (a key, or an address without keys) may be charged: 3 s a minute is 5% of one
+    # worker, so two such clients cannot keep both sync workers from others; at most 0.1 s at once.
+    worker_budget: str = "3 per minute"
+    budget_burst_seconds: float = 0.1
+    # The same for all keys behind one address (four clients' worth: a shared NAT is not one client).
+    address_worker_budget: str = "12 per minute"
     # Browser origins allowed to call the API (CORS), e.g. "https://planner.example.com,http://localhost:3000";
     # empty (the default) sends no CORS headers, so browsers on other origins are refused.
     cors_origins: str = ""

@@ -14,7 +14,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 # Benchmarks drive thousands of requests from one address: rate limits are not what they measure.
-UNLIMITED = {"DIFFSCORE_RATE_LIMIT": "1000000 per minute", "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute"}
+UNLIMITED = {"DIFFSCORE_RATE_LIMIT": "1000000 per minute", "DIFFSCORE_BATCH_RATE_LIMIT": "1000000 per minute",
+             "DIFFSCORE_WORKER_BUDGET": "1000000 per minute", "DIFFSCORE_ADDRESS_WORKER_BUDGET": "1000000 per minute"}
 
 
 def measure(function, seconds: float = 2.0, warmup: int = 20) -> dict:
@@ -45,9 +46,17 @@ def report(title: str, rows: list[dict]) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port: the first free one of BENCH_PORTS ("8600-8699") when set, so that runs
+    sharing a machine keep to their own range; else one the system picks."""
+    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 def worker_rss_mb(master: int) -> list[float]:
@@ -61,13 +70,15 @@ def worker_rss_mb(master: int) -> list[float]:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str = "service.wsgi:app", workers: int | None = None, **env):
+def gunicorn(app: str = "service.wsgi:app", workers: int | None = None, cpu: int | None = None, **env):
     """gunicorn with the production config on loopback; yields (base URL, process) once every
-    worker is up, and stops it afterwards."""
+    worker is up, and stops it afterwards. `cpu`: the one CPU it (and its workers) may run on."""
     port = free_port()
     environment = {**os.environ, **UNLIMITED, "BIND": f"127.0.0.1:{port}", **env}
     expected = workers or int(environment.get("WEB_CONCURRENCY", os.cpu_count() or 1))
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
+    if cpu is not None:
+        command = ["taskset", "-c", str(cpu), *command]
     server = subprocess.Popen(command, cwd=ROOT, env=environment,  # nosec B603
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

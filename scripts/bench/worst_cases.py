@@ -39,7 +39,8 @@ _CJK = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(6000))     # vari
 def main() -> None:
     logging.disable(logging.INFO)
     # Limits off: the long bodies are measured, not refused for their length.
-    client = create_app(Settings(rate_limit="1000000 per minute", batch_rate_limit="1000000 per minute")).test_client()
+    client = create_app(Settings(rate_limit="1000000 per minute", batch_rate_limit="1000000 per minute",
+                                     worker_budget="1000000 per minute")).test_client()
     rows = []
     for scale in (1, 2):
         for name, (path, body) in cases(scale).items():

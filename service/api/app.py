@@ -1,27 +1,27 @@
 """Application factory: settings, benchmark data, cache, blueprints, access control and error mapping."""
 
 import http
-import math
-import time
 import uuid
 from functools import partial
 
 from flask import Flask, g, request
-from flask_limiter import HeaderNames, Limiter
+from limits import parse
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
 
 from service.benchmarks.catalogs import CatalogRegistry
 from service.benchmarks.loader import build_benchmarks, load_report_data
-from service.cache import build_cache
+from service.cache import RedisLink, build_cache
 from service.errors import (BadRequest, FieldError, HeaderFieldsTooLarge, PayloadTooLarge, ServiceError,
                             UnsupportedMediaType, UriTooLong)
 from service.scoring import MODEL_VERSION
 from service.settings import Settings
 from service.vocabulary import TermFinder
-from service.api import cors, deadline, errors, nullable, observability, security
+from service.api import cors, deadline, errors, nullable, observability, quota, security
 from service.api.context import Services, services
 from service.api.json import OrjsonProvider
+from service.api.replay import Replay
 from service.api.routes import benchmarks as benchmark_routes, catalogs as catalog_routes, compare, docs, health, profiles, scores, taxonomy, white_space
 from service.api.routes import workbench
 from service.api.schemas import CompareInSchema, EditSchema, ProblemSchema
@@ -104,7 +104,8 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
                                settings.catalog_refresh_seconds, settings.catalog_products_in_memory)
     catalogs.load_files(settings.benchmark_paths, settings.catalog_max_body_bytes)
     app.extensions["diffscore"] = Services(settings, benchmarks, cache, answers, catalogs,
-                                           TermFinder(benchmarks.vocabulary))
+                                           TermFinder(benchmarks.vocabulary),
+                                           Replay(settings.answer_cache_size, settings.cache_ttl_seconds))
     observability.configure_logging()
     keys = security.load_keys(settings.api_keys, settings.api_keys_file)
     if settings.require_api_keys and not keys:
@@ -112,22 +113,22 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
                            "(DIFFSCORE_API_KEYS or DIFFSCORE_API_KEYS_FILE): refusing to serve an open API")
     observability.record_build_info(MODEL_VERSION, benchmarks.version)
 
-    # hooks: the deadline around everything, then identity, so that rate limits count per key
+    # hooks: the deadline around everything, then identity, so that quotas count per key
     deadline.install(app, settings.request_deadline_seconds)
     app.before_request(observability.start_timer)
     app.before_request(_assign_request_id)
     app.before_request(_within_request_limits)
-    limiter = _limiter(settings)
-    app.before_request(partial(security.authenticate, keys,
-                               security.WrongKeys(limiter, settings.wrong_key_limit, settings.redis_key_prefix)))
+    quotas = _quota(settings)
+    app.before_request(partial(security.authenticate, keys, security.WrongKeys(quotas, settings.wrong_key_limit)))
+    quota.install(app, quotas, parse(settings.rate_limit), {"scores.post_batch": parse(settings.batch_rate_limit)},
+                  settings.budget_free_ms / 1000,
+                  lambda endpoint, method: security.required_role(endpoint, method) is None, catalogs.take_build_seconds)
     app.before_request(_require_json_body)
     app.after_request(_echo_request_id)
     app.after_request(security.security_headers)
     app.after_request(observability.record)
 
-    # extensions; Flask runs after_request hooks last-registered first, so this one sees the limiter's headers
-    app.after_request(_rate_limit_headers_in_seconds)
-    limiter.init_app(app)
+    # extensions
     app.url_map.converters["catalog_name"] = catalog_routes.CatalogName
     api = ProblemApi(app)
     api.register_converter(catalog_routes.CatalogName, lambda converter: catalog_routes.CatalogName.SCHEMA)
@@ -146,39 +147,17 @@ def create_app(settings: Settings | None = None, data: tuple | None = None) -> F
     app.register_blueprint(observability.bp)
     app.register_error_handler(ServiceError, errors.handle_service_error)
     cors.configure(app, settings.cors_origins)
-    batch = "scores.post_batch"
-    app.view_functions[batch] = limiter.limit(lambda: settings.batch_rate_limit)(app.view_functions[batch])
     return app
 
 
-def _limiter(settings: Settings) -> Limiter:
+def _quota(settings: Settings) -> quota.Quota:
     """Per API key (or client address while keys are off), shared by all workers through Redis,
-    in memory while Redis is away; health, docs and metrics are never limited."""
-    return Limiter(
-        key_func=lambda: g.get("client") or request.remote_addr or "unknown",
-        default_limits=[settings.rate_limit],
-        default_limits_exempt_when=lambda: security.required_role(request.endpoint, request.method) is None,
-        headers_enabled=True,
-        header_name_mapping={HeaderNames.LIMIT: "RateLimit-Limit", HeaderNames.REMAINING: "RateLimit-Remaining",
-                             HeaderNames.RESET: "RateLimit-Reset"},
-        storage_uri=settings.redis_url or "memory://",
-        storage_options={"socket_timeout": settings.redis_timeout_seconds,
-                         "socket_connect_timeout": settings.redis_timeout_seconds},
-        in_memory_fallback_enabled=True,
-        swallow_errors=True,
-        key_prefix=f"{settings.redis_key_prefix}-limits",
-    )
-
-
-def _rate_limit_headers_in_seconds(response):
-    """Flask-Limiter writes RateLimit-Reset as a Unix time and Retry-After on every answer; the IETF
-    RateLimit header draft means seconds until the window resets, and Retry-After belongs to a 429."""
-    reset = response.headers.get("RateLimit-Reset")
-    if reset is not None:
-        response.headers["RateLimit-Reset"] = str(max(0, math.ceil(float(reset) - time.time())))
-    if response.status_code != http.HTTPStatus.TOO_MANY_REQUESTS:
-        response.headers.pop("Retry-After", None)
-    return response
+    in each worker's memory while Redis is away; health, docs and metrics are never limited."""
+    link = (RedisLink(settings.redis_url, settings.redis_timeout_seconds, settings.breaker_fail_max,
+                      settings.breaker_reset_seconds) if settings.redis_url else None)
+    return quota.Quota(link, settings.redis_key_prefix,
+                       quota.Budget.parse(settings.worker_budget, settings.budget_burst_seconds),
+                       quota.Budget.parse(settings.address_worker_budget, settings.budget_burst_seconds))
 
 
 def _assign_request_id():
@@ -202,7 +181,15 @@ def _require_json_body():
     # Werkzeug stops reading at max_content_length without a word, so one byte more than the limit is
     # asked for: getting it means the body is too large, and no more than that is ever held.
     request.max_content_length = limit + 1
-    body = request.get_data(cache=True)
+    try:
+        body = request.get_data(cache=True)
+    except (ServiceError, HTTPException):
+        raise
+    except Exception as exc:    # noqa: BLE001 - what the server's input stream raises is about the bytes sent
+        # The server (gunicorn) decodes chunked framing while the body is read: a bad chunk size or a
+        # missing terminator surfaces here as its own parse error, which is the client's, not ours.
+        raise BadRequest("The body's framing could not be read (Transfer-Encoding: chunked with a malformed "
+                         f"chunk: {exc.__class__.__name__}): send well-formed chunks, or a Content-Length.") from None
     if len(body) > limit:
         raise PayloadTooLarge(f"The body sent (chunked) is larger than this endpoint takes, {limit} bytes: "
                               "send fewer items or split it.")

@@ -9,8 +9,10 @@ from service.benchmarks.lookup import MarketLookup
 from service.benchmarks.models import Benchmarks
 from service.cache import LookupCache
 from service.api.answers import answer_key, build_answer, finish_answer
+from service.api.replay import Replay
 from service.api.security import tenant
 from service.scoring import MODEL_VERSION, ScoreReport, score
+from service.errors import ServiceError
 from service.settings import Settings
 from service.profile import ProductProfile
 from service.vocabulary import Interpreted, Match, TermFinder, lowered_coverage, normalise_profile
@@ -26,6 +28,7 @@ class Services:
     answers: LookupCache        # score answers
     catalogs: CatalogRegistry
     finder: TermFinder
+    replay: Replay              # encoded answers to bodies seen before
 
     def score(self, raw: dict, catalog: str | None = None, strict: bool = False
               ) -> tuple[ScoreReport, str, tuple[Interpreted, ...]]:
@@ -53,6 +56,13 @@ class Services:
         meta = {"model_version": MODEL_VERSION, "benchmark_version": benchmarks.version,
                 "cache": {"hit": source != "computed", "source": source}, "request_id": request_id}
         return finish_answer(cached, readings, sections, meta), source
+
+    def catalog_version(self, selection: str | None) -> str | None:
+        """The version of the catalog a request selects; None when it selects none that exists."""
+        try:
+            return self.catalogs.select(selection, tenant()).version
+        except ServiceError:
+            return None
 
     def score_profile(self, profile: ProductProfile, catalog: str | None = None) -> tuple[ScoreReport, str]:
         benchmarks = self.catalogs.select(catalog, tenant())

@@ -27,6 +27,11 @@ def _default(value):
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+def encode(obj) -> bytes:
+    """A document as the provider writes it (keys sorted), without the trailing newline."""
+    return orjson.dumps(obj, default=_default, option=_OPTIONS)
+
+
 class OrjsonProvider(JSONProvider):
     def dumps(self, obj, **kwargs) -> str:
         return orjson.dumps(obj, default=_default, option=_OPTIONS).decode()

@@ -5,20 +5,16 @@ its name. With no key configured the service is open, for local use."""
 
 import hashlib
 import hmac
-import logging
-import math
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, g, request
-from flask_limiter import Limiter
 from limits import parse
 
-from service.errors import Forbidden, TooManyRequests, Unauthenticated
+from service.api.quota import Quota, window_reset
 
-log = logging.getLogger(__name__)
+from service.errors import Forbidden, TooManyRequests, Unauthenticated
 
 HEADER = "X-API-Key"
 # What each role may do; every role includes the ones before it.
@@ -93,34 +89,24 @@ def required_role(endpoint: str | None, method: str) -> str | None:
 
 
 class WrongKeys:
-    """Wrong keys counted per client address in the rate limiter's storage (shared through Redis):
-    past the limit, that address gets 429 for any key until the window ends."""
+    """Wrong keys counted per client address in the quota's counters (shared through Redis): past
+    the limit, that address gets 429 for any key until the window ends."""
 
-    def __init__(self, limiter: Limiter, limit: str, prefix: str):
-        self._limiter, self._limit, self._name = limiter, parse(limit), f"{prefix}-wrong-keys"
+    def __init__(self, quota: Quota, limit: str):
+        self._quota, self._limit = quota, parse(limit)
 
     def refuse_if_spent(self) -> None:
-        try:
-            allowed = self._limiter.limiter.test(self._limit, self._name, self._address())
-            if not allowed:
-                reset = self._limiter.limiter.get_window_stats(self._limit, self._name, self._address()).reset_time
-        except Exception:       # a counter store away must not lock everyone out: logged, not counted
-            log.warning("wrong-key counter unavailable", exc_info=True)
-            return
-        if not allowed:
-            wait = max(1, math.ceil(reset - time.time()))
+        if self._quota.admit(self._name(), self._limit, [], step=0).count >= self._limit.amount:
+            wait = window_reset(self._limit)
             raise TooManyRequests(f"Too many wrong API keys from this address; try again in {wait} s with a "
                                   "valid key.", wait)
 
     def count(self) -> None:
-        try:
-            self._limiter.limiter.hit(self._limit, self._name, self._address())
-        except Exception:
-            log.warning("wrong-key counter unavailable", exc_info=True)
+        self._quota.admit(self._name(), self._limit, [])
 
     @staticmethod
-    def _address() -> str:
-        return request.remote_addr or "unknown"
+    def _name() -> str:
+        return f"wrong-keys:{request.remote_addr or 'unknown'}"
 
 
 def authenticate(keys: tuple[ApiKey, ...], wrong: WrongKeys) -> None:

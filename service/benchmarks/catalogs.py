@@ -104,6 +104,7 @@ class CatalogRegistry:
         self._seen: dict[str, tuple[float, dict | None]] = {}
         self._built: OrderedDict[tuple[str, str], Benchmarks] = OrderedDict()
         self._lock = threading.Lock()
+        self._building = threading.local()      # CPU seconds this thread spent building catalogs
 
     def load_files(self, spec: str, max_bytes: int) -> None:
         """BENCHMARK_PATHS: 'name=path,name=path'; any bad entry stops start-up with every problem."""
@@ -138,13 +139,29 @@ class CatalogRegistry:
                             accepted="the current ETag" if current is None else f'"{current["version"]}" or *')])
         built = self._build(qualified, "", products, shown=name)
         record = {"name": name, "version": built.version, "products": products}
-        stored = (self._store.store(self._key(qualified), record)
-                  and self._store.store(self._key(qualified) + ":version", {"version": built.version,
-                                                                             "products": len(products)})
-                  and self._store.add_member(self._index(), qualified))
-        if not stored:
+        # The record first, under its own version (invisible until named), then the version key swapped
+        # from the one checked above: of two writers holding the same ETag, one wins and one gets 412.
+        if not self._store.store(self._record_key(qualified, built.version), record):
             raise CatalogUnavailable("The shared catalog store (Redis) did not keep the catalog (away, or out of "
                                      "memory); try again.")
+        swapped = self._store.swap(self._key(qualified) + ":version", current,
+                                   {"version": built.version, "products": len(products)})
+        if swapped is False:
+            now = self._store.fetch(self._key(qualified) + ":version")
+            if now is None or now["version"] != built.version:
+                self._store.discard(self._record_key(qualified, built.version))
+            raise PreconditionFailed(
+                f"Catalog {name!r} was not replaced: another writer replaced it first (it is now "
+                f"{(now or {}).get('version', 'gone')!r}). Read the list again (GET /v1/catalogs), check what "
+                "changed, then send its ETag.",
+                [FieldError("If-Match", "named a version that another writer replaced meanwhile",
+                            ", ".join(if_match or ()) or None, accepted="the current ETag")])
+        if swapped is None or not self._store.add_member(self._index(), qualified):
+            raise CatalogUnavailable("The shared catalog store (Redis) did not keep the catalog (away, or out of "
+                                     "memory); try again.")
+        if current is not None and current["version"] != built.version:
+            self._store.discard(self._record_key(qualified, current["version"]))
+        self._store.discard(self._key(qualified))           # a record kept the way before versioned keys
         with self._lock:
             self._seen[qualified] = (time.monotonic(), record)
         return Catalog(name, built.version, len(products), "registered")
@@ -199,7 +216,9 @@ class CatalogRegistry:
             return None
         broken = []
         for name in sorted(names):
-            whole = self._store.intact(self._key(name)) and self._store.intact(self._key(name) + ":version")
+            latest = self._store.fetch(self._key(name) + ":version")
+            whole = (self._store.intact(self._key(name) + ":version") if latest is None else
+                     self._store.intact(self._record_key(name, latest["version"])) or self._store.intact(self._key(name)))
             if whole is None:
                 return None
             if not whole:
@@ -216,7 +235,7 @@ class CatalogRegistry:
             # Only the small version key is read on a refresh; the products only when it moved.
             latest = self._store.fetch(self._key(name) + ":version")
             if latest is not None and (record is None or latest["version"] != record["version"]):
-                record = self._store.fetch(self._key(name)) or record
+                record = self._stored_record(name, latest["version"]) or record
             with self._lock:
                 self._seen[name] = (time.monotonic(), record)
         if record is None:
@@ -233,7 +252,9 @@ class CatalogRegistry:
                 self._built.move_to_end(key)
                 return self._built[key]
         report_entries = (self._report_entries() if self._report_entries else None) if with_report else ()
+        started = time.thread_time()
         built = build_benchmarks(self._raw, report_entries, custom=(f"catalog {name}", products))
+        self._building.seconds = getattr(self._building, "seconds", 0.0) + time.thread_time() - started
         key = (name, version or built.version, with_report)
         with self._lock:
             self._built[key] = built
@@ -245,6 +266,12 @@ class CatalogRegistry:
                     self._seen.pop(dropped, None)
         return built
 
+    def take_build_seconds(self) -> float:
+        """CPU seconds this thread spent building catalogs since the last call: the service's own
+        work, which a request that happens to need a catalog first is not charged for."""
+        spent, self._building.seconds = getattr(self._building, "seconds", 0.0), 0.0
+        return spent
+
     def _products_kept(self) -> int:
         """Callers' products built in this worker (the report's cases and the market model's
         archetypes, in every build, are not theirs)."""
@@ -254,6 +281,18 @@ class CatalogRegistry:
 
     def _key(self, name: str) -> str:
         return f"{self._prefix}:catalog:{name}"
+
+    def _record_key(self, name: str, version: str) -> str:
+        """Each version's record under a key of its own: a writer never touches the record in use."""
+        return f"{self._key(name)}:record:{version}"
+
+    def _stored_record(self, name: str, version: str) -> dict | None:
+        """A version's record; one registered before records were kept by version is under the name."""
+        found = self._store.fetch(self._record_key(name, version))
+        if found is None:
+            found = self._store.fetch(self._key(name))
+            found = found if found is not None and found["version"] == version else None
+        return found
 
     def _index(self) -> str:
         """The set of registered names: what lists them, for every worker, without scanning keys."""

@@ -24,7 +24,6 @@ def _problem(response, status=422):
 @pytest.mark.parametrize("path,method,raw,field", [
     ("/v1/scores", "POST", '{"name": "\\ud800", "domain": "payments"}', "name"),
     ("/v1/scores", "POST", '{"name": "x", "domain": "payments", "tech_stack": ["IoT", "\\udfff AI"]}', "tech_stack[1]"),
-    ("/v1/scores/batch", "POST", '{"items": [{"name": "x\\ud800", "domain": "payments"}]}', "items[0].name"),
     ("/v1/catalogs/acme", "PUT", '{"products": [{"id": "a", "name": "\\ud800x", "domain": "payments"}]}',
      "products[0].name"),
 ])
@@ -32,6 +31,25 @@ def test_a_lone_surrogate_is_a_problem_naming_its_field(client, path, method, ra
     body = _problem(client.open(path, method=method, data=raw, content_type="application/json"))
     assert body["errors"][0]["field"] == field
     assert "surrogate" in body["errors"][0]["message"] and "valid Unicode" in body["errors"][0]["accepted"]
+
+
+def test_a_lone_surrogate_in_one_batch_item_is_that_items_problem(client):
+    """It refused the whole batch (422); the other items are answered."""
+    raw = '{"items": [{"name": "x\\ud800", "domain": "payments"}, {' + BASE + '}, {"domain": "\\udfff"}]}'
+    response = client.post("/v1/scores/batch", data=raw, content_type="application/json")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == [422, 200, 422]
+    assert [r["error"]["errors"][0]["field"] for r in (results[0], results[2])] == ["name", "domain"]
+    assert "surrogate" in results[0]["error"]["errors"][0]["message"]
+    assert results[0]["error"]["instance"] == "/v1/scores/batch#/items/0"
+    assert response.get_json()["summary"] == {"items": 3, "scored": 1, "failed": 2}
+
+
+def test_a_lone_surrogate_outside_the_items_still_refuses_the_batch(client):
+    raw = '{"items": [{' + BASE + '}], "\\ud800": 1}'
+    body = _problem(client.post("/v1/scores/batch", data=raw, content_type="application/json"))
+    assert "surrogate" in body["errors"][0]["message"]
 
 
 def test_a_surrogate_pair_is_a_character(client):

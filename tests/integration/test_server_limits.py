@@ -91,6 +91,29 @@ def test_a_chunked_body_is_cut_off_at_the_limit(servers):
     print(f"\nchunked 60 MB body: 413 after {sent / 2**20:.1f} MB sent, worker grew {grown_mb:.1f} MB")
 
 
+@pytest.mark.parametrize("framing", [
+    b"zz\r\n{}\r\n0\r\n\r\n",                # a chunk size that is no hexadecimal number
+    b"2\r\n{}XX0\r\n\r\n",                     # a chunk without its CRLF terminator
+    b"5\r\n{}\r\n",                              # a chunk shorter than it said, then the end
+])
+def test_malformed_chunked_framing_is_a_problem_not_a_server_error(servers, framing):
+    """It answered a 500."""
+    server = servers.gunicorn(workers=1)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(b"POST /v1/scores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n" + framing)
+        if framing.endswith(b"{}\r\n"):
+            conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while data := conn.recv(65536):
+            answer += data
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split()[1] == b"400", answer[:400]
+    assert b"application/problem+json" in head
+    assert json.loads(body)["type"] == "/problems/bad-request"
+    assert requests.post(f"{server.url}/v1/scores", json=NEV_INSURANCE_EN, timeout=10).status_code == 200
+
+
 def test_a_worker_killed_at_its_timeout_answers_a_problem(servers):
     base = servers.gunicorn(workers=1, GUNICORN_TIMEOUT="1", DIFFSCORE_REQUEST_DEADLINE_SECONDS="0").url
     items = [dict(NEV_INSURANCE_EN, name=f"slow {i}") for i in range(1000)]

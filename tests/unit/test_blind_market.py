@@ -55,7 +55,7 @@ def _order(good, bad, key) -> float:
 def client():
     from service.api.app import create_app
     from service.settings import Settings
-    return create_app(Settings(rate_limit="1000000 per minute")).test_client()
+    return create_app(Settings(rate_limit="1000000 per minute", worker_budget="1000000 per minute")).test_client()
 
 
 @pytest.mark.parametrize("name", sorted(SETS))

@@ -4,7 +4,7 @@ import json
 import math
 import re
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -37,6 +37,15 @@ _SUSPECT = re.compile(rb"\\u[dD][89a-fA-F]|NaN|Infinity|[0-9]{19}")
 _INT_DIGITS = 18
 
 
+def items_apart(field: str):
+    """Marks a view whose body's `field` is a list of items each answered on its own (the batch): a
+    value no field can take inside one item is that item's problem, left to the view, not the request's."""
+    def mark(view):
+        view.items_apart = field
+        return view
+    return mark
+
+
 class JsonParser(FlaskParser):
     """webargs' parser, with JSON nested deeper than the parser can go answered as a 400 problem and
     values no field can take (lone surrogates, NaN, huge numbers) as a 422 problem naming them."""
@@ -54,13 +63,14 @@ class JsonParser(FlaskParser):
         except RecursionError:
             raise BadRequest("The JSON body is nested too deeply to parse; profiles are at most three levels deep.") from None
         if _SUSPECT.search(raw):
-            errors = list(_unreadable(data, ""))
+            apart = getattr(current_app.view_functions.get(request.endpoint), "items_apart", None)
+            errors = [e for e in unreadable(data, "") if apart is None or not e.field.startswith(f"{apart}[")]
             if errors:
                 raise InvalidInput(f"{len(errors)} value(s) cannot be read: fix them and send again; see errors.", errors)
         return data
 
 
-def _unreadable(value, path: str):
+def unreadable(value, path: str = ""):
     """Every lone surrogate, non-finite or huge number in a parsed body, by its field path."""
     if isinstance(value, dict):
         for key, item in value.items():
@@ -68,10 +78,10 @@ def _unreadable(value, path: str):
             if _SURROGATE.search(key):
                 yield FieldError(child.encode("utf-8", "backslashreplace").decode(), "the field name holds a lone "
                                  "UTF-16 surrogate", accepted="field names in valid Unicode")
-            yield from _unreadable(item, child)
+            yield from unreadable(item, child)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _unreadable(item, f"{path}[{i}]")
+            yield from unreadable(item, f"{path}[{i}]")
     elif isinstance(value, str) and _SURROGATE.search(value):
         yield FieldError(path or "(body)", "holds a lone UTF-16 surrogate (an escape such as \\ud800 without its "
                          "pair), which is no character", value.encode("utf-8", "backslashreplace").decode(),

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import request
+from flask import g, request
 from werkzeug.routing import BaseConverter
 
 from service.api.security import requires, tenant
@@ -66,6 +66,7 @@ def put_catalog(catalog, name):
     if not _NAME.fullmatch(name):      # fullmatch: `$` would let "acme\n" through
         raise InvalidInput("Catalog names are 1-64 lowercase letters, digits, '-' or '_'.",
                            [FieldError("name", "invalid catalog name", name, NAME_PATTERN)])
+    g.items = len(catalog["products"])     # its worker-time allowance is per product (service/api/quota.py)
     sent = request.if_match if "If-Match" in request.headers else None
     # Strong tags only: If-Match compares strongly (RFC 9110), so a weak or empty tag never matches.
     if_match = None if sent is None else ("*",) if sent.star_tag else tuple(sorted(filter(None, sent.as_set())))
