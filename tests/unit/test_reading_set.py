@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from service.errors import UnknownTerms
+from service.profile import TERM_FIELDS
 from service.vocabulary import normalise_profile
 
 SETS = Path(__file__).parents[1] / "data" / "reading"
@@ -22,7 +23,8 @@ FRESH = yaml.safe_load((SETS / "fresh.yaml").read_text(encoding="utf-8"))["produ
 # head, 'people with no credit history') and no vocabulary: 143 = 83.6%, 4 = 2.3%, 24 = 14.0%.
 FRESH_CORRECT_MIN, FRESH_WRONG_MAX = 0.83, 0.025
 SCRIPTS = ("en", "zh-Hans", "zh-Hant")
-COMPLIANCE = ("data_sources",)
+# The list fields a labelled value may name, by their name in a profile's compliance part or top level.
+COMPLIANCE = tuple(f.name for f in TERM_FIELDS if f.in_compliance)
 
 # Issue 20, "Done when" (the wrong-reading rate), and the figures measured when the set was grown.
 # Before issue 20's changes: 402/534 = 75.3% correct, 28 = 5.2% wrong, 104 = 19.5% not recognised, 4 of
@@ -69,9 +71,8 @@ def _read(vocabulary, product: str, script: int, products: dict | None = None):
 
 def _profile_codes(profile) -> set:
     codes = {("domain", profile.domain)}
-    for field in ("tech_stack", "scenarios", "target_segments", "business_model", "partners"):
-        codes |= {(field, c) for c in getattr(profile, field)}
-    codes |= {("data_sources", c) for c in profile.compliance.data_sources}
+    for spec in TERM_FIELDS:
+        codes |= {(spec.name, c) for c in profile.value(spec.path)}
     return codes
 
 
