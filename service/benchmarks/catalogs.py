@@ -17,7 +17,7 @@ import yaml
 from service.benchmarks.loader import build_benchmarks
 from service.benchmarks.models import Benchmarks
 from service.cache import CatalogStore
-from service.errors import (BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound,
+from service.errors import (BenchmarkDataError, CatalogUnavailable, FieldError, InvalidInput, NotFound, UnknownTerms,
                             PreconditionFailed, PreconditionRequired)
 from service.profile_rows import PROFILE_COLUMNS, profile_from_cells
 
@@ -184,8 +184,12 @@ class CatalogRegistry:
         try:
             return self._built_data(name, version, products, with_report)
         except BenchmarkDataError as exc:
-            errors = [FieldError(e.field.split(": ", 1)[-1], e.message) for e in exc.errors]
-            raise InvalidInput(f"{len(errors)} problem(s) in catalog {shown or name!r}; see errors.", errors) from None
+            errors = [FieldError(e.field.split(": ", 1)[-1], e.message, accepted=e.accepted, suggestions=e.suggestions)
+                      for e in exc.errors]
+            # Values that name no vocabulary term are the unknown-term problem, as in a profile.
+            # (the loader says what is accepted for those alone).
+            problem = UnknownTerms if all(e.accepted for e in errors) else InvalidInput
+            raise problem(f"{len(errors)} problem(s) in catalog {shown or name!r}; see errors.", errors) from None
 
     def catalogs(self, tenant: str = "") -> list[Catalog]:
         """Every catalog the tenant can select: the report, file catalogs and its registered ones as

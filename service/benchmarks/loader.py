@@ -55,14 +55,18 @@ _REMEDY_VALUES = {"flag": lambda v: type(v) is bool, "level": lambda v: v in CER
                   "rate": lambda v: type(v) in (int, float) and not isinstance(v, bool) and v >= 0}
 
 
+# What a value that names no term should name: said only of those (a catalog's are unknown-term problems).
+TERM_ACCEPTED = "a {kind} code, English or Chinese label or synonym (GET /v1/taxonomy?kind={kind})"
+
+
 class _Problems:
     """Collects every problem so one start-up failure lists them all, each with file and entry."""
 
     def __init__(self):
         self.items: list[FieldError] = []
 
-    def add(self, where: str, message: str) -> None:
-        self.items.append(FieldError(where, message))
+    def add(self, where: str, message: str, accepted: str | None = None, suggestions: tuple = ()) -> None:
+        self.items.append(FieldError(where, message, accepted=accepted, suggestions=suggestions))
 
     def extend(self, found: list[FieldError]) -> None:
         self.items.extend(found)
@@ -191,7 +195,8 @@ class _References:
         except UnknownTerm as exc:
             hint = f"; did you mean {', '.join(repr(s) for s in exc.suggestions)}?" if exc.suggestions else ""
             self.problems.add(where, f"{key} {value!r} names no {kind.replace('_', ' ')} term{hint}"
-                                     f"{' ' + exc.hint if exc.hint else ''}")
+                                     f"{' ' + exc.hint if exc.hint else ''}", accepted=TERM_ACCEPTED.format(kind=kind),
+                              suggestions=exc.suggestions)
             return None
 
     def codes(self, where: str, key: str, kind: str, values, any_spelling: bool = False) -> tuple[str, ...]:
