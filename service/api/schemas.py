@@ -661,8 +661,8 @@ _CATALOG_SHAPES = {"terms": {"type": "array", "items": {"type": "string"}}, "fla
 _CATALOG_PRODUCT = {
     "required": ["id", "domain"], "additionalProperties": False,
     "properties": {
-        "id": {"type": "string", "minLength": 1}, "domain": {"type": "string", "minLength": 1},
-        "name": {"type": "string"}, "description": {"type": "string"}, "verdict": {"enum": list(VERDICTS)},
+        "id": {"type": "string", "minLength": 1, "pattern": ONE_LINE_PATTERN}, "domain": {"type": "string", "minLength": 1},
+        "name": {"type": "string", "pattern": ONE_LINE_PATTERN}, "description": {"type": "string"}, "verdict": {"enum": list(VERDICTS)},
         **{f.name: deepcopy(_CATALOG_SHAPES[f.shape]) for f in PROFILE_FIELDS if not f.in_compliance},
         "compliance": {"type": "object", "additionalProperties": False,
                        "properties": {f.name: deepcopy(_CATALOG_SHAPES[f.shape])
