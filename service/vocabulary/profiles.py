@@ -179,12 +179,14 @@ def _absent(text: str, path: str) -> str:
 def _named_in(where: str, text: str, kind: str, path: str, finder: TermFinder, values: dict,
               vocabulary: Vocabulary) -> list[Interpreted]:
     """The terms of the field's kind a longer phrase names ('SFC Type 1 and Type 7 licences (VATP)',
-    'buy and sell major virtual assets'), each read from its words; empty when it names none. In the
-    market fields a term must hold the phrase's head and nothing around it may narrow it, as for a
-    contained reading (precision first: '租屋保险' is cover, not rental; '剩余保费捐赠' is a donation,
-    not premiums; a 'crypto savings account' is no bank deposit)."""
+    'buy and sell major virtual assets'), each read from its words; empty when it names none. Outside
+    the licences (where one value often names several: 'SFC Type 1 and Type 7 licences') a term must
+    hold the phrase's head and nothing around it may narrow it, as for a contained reading (precision
+    first: '租屋保险' is cover, not rental; '剩余保费捐赠' is a donation, not premiums; a 'crypto savings
+    account' is no bank deposit; 'tiered access to KYC data' is an access control, not KYC; 'pet medical
+    history' is no person's health data)."""
     found = []
-    head = None if FIELDS[path].in_compliance else _head_span(text)
+    head = None if path == LICENCES_FIELD else _head_span(text)
     for match in finder.find(text):
         end = match.start + len(match.phrase)
         if head is not None and (not match.start <= head < end or vocabulary.narrows(

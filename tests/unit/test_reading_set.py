@@ -71,8 +71,9 @@ def _read(vocabulary, product: str, script: int, products: dict | None = None):
 
 def _profile_codes(profile) -> set:
     codes = {("domain", profile.domain)}
-    for spec in TERM_FIELDS:
-        codes |= {(spec.name, c) for c in profile.value(spec.path)}
+    for field in ("tech_stack", "scenarios", "target_segments", "business_model", "partners"):
+        codes |= {(field, c) for c in getattr(profile, field)}
+    codes |= {("data_sources", c) for c in profile.compliance.data_sources}
     return codes
 
 
